@@ -1,0 +1,32 @@
+package dev.dbbackup.engine;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * One database product. An engine writes a plain-SQL dump to a stream and restores one from a
+ * stream; it knows nothing of files, compression, manifests or retention.
+ */
+public interface DatabaseEngine {
+
+    /** Short name written into manifests: "sqlite" or "postgresql". */
+    String name();
+
+    boolean supports(DatabaseUrl url);
+
+    /**
+     * Writes a complete dump of the database to {@code out}, ending with {@link DumpMarkers#END_OF_DUMP}
+     * as its last line. Must stream: never hold a table in memory. Throws on any failure;
+     * a dump that did not write its end marker is never a backup.
+     */
+    DumpResult dump(DatabaseUrl source, DumpOptions options, OutputStream out) throws IOException, EngineException;
+
+    /** What the restore target holds now; used to refuse non-empty targets and to decide on a safety backup. */
+    TargetState inspect(DatabaseUrl target) throws EngineException;
+
+    /**
+     * Starts a restore that is invisible to readers of the target until {@link RestoreSession#commit()}
+     * (SQLite: a new file beside the target, swapped in at commit; PostgreSQL: one transaction).
+     */
+    RestoreSession beginRestore(DatabaseUrl target, RestoreOptions options) throws EngineException;
+}
