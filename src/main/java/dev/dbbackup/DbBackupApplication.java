@@ -15,6 +15,8 @@ public class DbBackupApplication implements QuarkusApplication {
     @Override
     public int run(String... args) {
         CommandLine commandLine = new CommandLine(DbBackupCommand.class, factory);
+        commandLine.getCommandSpec().usageMessage().footer(DbBackupCommand.footer());
+        commandLine.setUsageHelpWidth(110);
         ErrorHandler handler = new ErrorHandler();
         commandLine.setExecutionExceptionHandler(handler);
         commandLine.setParameterExceptionHandler(handler);

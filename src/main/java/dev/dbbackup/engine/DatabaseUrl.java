@@ -152,6 +152,11 @@ public final class DatabaseUrl {
         return new DatabaseUrl(kind, raw, null, host, port, otherDatabase, user, password, parameters);
     }
 
+    /** A copy with this password (from DATABASE_PASSWORD or its _FILE); the printed form stays the same. */
+    public DatabaseUrl withPassword(String newPassword) {
+        return new DatabaseUrl(kind, raw, sqlitePath, host, port, database, user, newPassword, parameters);
+    }
+
     public String redacted() { return redact(raw); }
 
     @Override

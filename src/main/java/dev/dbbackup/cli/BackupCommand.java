@@ -1,0 +1,95 @@
+package dev.dbbackup.cli;
+
+import dev.dbbackup.catalog.BackupType;
+import dev.dbbackup.config.ConfigException;
+import dev.dbbackup.config.Settings;
+import dev.dbbackup.engine.DumpOptions;
+import dev.dbbackup.operation.BackupOperation;
+import dev.dbbackup.operation.ExitCode;
+import dev.dbbackup.operation.PruneOperation;
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "backup", mixinStandardHelpOptions = true,
+        description = "Back up the database into BACKUP_DIR/{daily,weekly,monthly}/, then apply retention.",
+        footer = {"", "Examples:",
+                "  dbbackup backup                          # type from the date: 1st → monthly, Sunday → weekly, else daily",
+                "  dbbackup backup --type weekly --backup-dir /mnt/backups",
+                "  DATABASE_URL=postgresql://app@db:5432/app dbbackup backup --retention-days 3",
+                "  dbbackup backup --dry-run                # print what would be written and deleted"})
+public class BackupCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    RetentionOptions retention;
+
+    @Option(names = "--type", paramLabel = "TYPE", defaultValue = "auto",
+            description = "auto, daily, weekly or monthly (default auto).")
+    String type;
+
+    @Option(names = "--dry-run", description = "Print what would be written and deleted; change nothing.")
+    boolean dryRun;
+
+    @Inject
+    BackupOperation backup;
+
+    @Override
+    public Integer call() {
+        Optional<BackupType> requested = parseType(type);
+        Settings settings = common.settings(retention.flags());
+        BackupOperation.BackupReport report = backup.run(settings, requested, DumpOptions.defaults(), dryRun);
+        PrintWriter out = spec.commandLine().getOut();
+        if (report.dryRun()) {
+            out.println("dry run: would write " + report.path() + " (type " + report.type().word() + ")");
+            for (PruneOperation.PruneItem item : report.retention()) {
+                out.println("dry run: would " + (item.decision().keep() ? "keep   " : "delete ") + item.entry().key()
+                        + "  (" + String.join("; ", item.decision().reasons()) + ")");
+            }
+            out.flush();
+            return ExitCode.OK.code();
+        }
+        out.println("backup written: " + report.path());
+        out.println("  type " + report.type().word() + ", " + report.tables() + " tables, " + report.rows() + " rows, "
+                + Format.bytes(report.plainBytes()) + " SQL → " + Format.bytes(report.storedBytes()) + " stored, "
+                + Format.seconds(report.duration()));
+        long kept = report.retention().stream().filter(i -> i.decision().keep()).count();
+        out.println("retention: kept " + kept + ", deleted " + report.deleted().size());
+        for (String deleted : report.deleted()) {
+            out.println("  deleted " + deleted);
+        }
+        out.flush();
+        if (report.retentionError() != null) {
+            spec.commandLine().getErr().println("error: the backup succeeded but retention failed: " + report.retentionError());
+            spec.commandLine().getErr().flush();
+            return ExitCode.FAILURE.code();
+        }
+        return ExitCode.OK.code();
+    }
+
+    static Optional<BackupType> parseType(String type) {
+        String value = type.toLowerCase(Locale.ROOT);
+        switch (value) {
+            case "auto":
+                return Optional.empty();
+            case "daily":
+            case "weekly":
+            case "monthly":
+                return Optional.of(BackupType.fromWord(value));
+            default:
+                throw new ConfigException("--type '" + type + "' is not a backup type", "use auto, daily, weekly or monthly");
+        }
+    }
+}

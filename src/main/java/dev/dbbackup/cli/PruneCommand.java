@@ -1,0 +1,56 @@
+package dev.dbbackup.cli;
+
+import dev.dbbackup.config.Settings;
+import dev.dbbackup.operation.ExitCode;
+import dev.dbbackup.operation.PruneOperation;
+import dev.dbbackup.operation.Stores;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "prune", mixinStandardHelpOptions = true,
+        description = "Apply retention alone: print each backup with its keep/delete reason and delete what it says.",
+        footer = {"", "Examples:", "  dbbackup prune --dry-run", "  dbbackup prune --retention-days 3"})
+public class PruneCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    RetentionOptions retention;
+
+    @Option(names = "--dry-run", description = "Print the plan; delete nothing.")
+    boolean dryRun;
+
+    @Inject
+    PruneOperation prune;
+
+    @Override
+    public Integer call() throws IOException {
+        Settings settings = common.settings(retention.flags());
+        var catalog = Stores.catalog(settings);
+        List<PruneOperation.PruneItem> plan = prune.plan(catalog, settings.retention(), settings.clock().instant());
+        PruneOperation.PruneReport report = prune.apply(catalog, plan, dryRun);
+        PrintWriter out = spec.commandLine().getOut();
+        String prefix = dryRun ? "dry run: would " : "";
+        for (PruneOperation.PruneItem item : report.items()) {
+            String verb = item.decision().keep() ? "keep   " : dryRun ? "delete " : "deleted";
+            out.println(prefix + verb + " " + item.entry().key() + "  (" + String.join("; ", item.decision().reasons()) + ")");
+        }
+        long kept = report.items().stream().filter(i -> i.decision().keep()).count();
+        out.println((dryRun ? "dry run: " : "") + "kept " + kept + ", " + (dryRun ? "would delete " + (report.items().size() - kept)
+                : "deleted " + report.deleted().size()));
+        out.flush();
+        return ExitCode.OK.code();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.dbbackup.cli;
+
+import dev.dbbackup.config.Settings;
+import dev.dbbackup.operation.ExitCode;
+import dev.dbbackup.operation.RestoreOperation;
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "restore", mixinStandardHelpOptions = true,
+        description = {"Restore a backup into the database (DATABASE_URL or --database-url).",
+                "The backup is validated first (checksum, decompression, end marker); a target that holds tables is refused"
+                        + " unless --clean; the restore is invisible until it passed its integrity check and row counts; the"
+                        + " previous SQLite file is kept as <name>.bak."},
+        footer = {"", "Examples:",
+                "  dbbackup restore latest --dry-run",
+                "  dbbackup restore backups/daily/backup_daily_20251103_020000.sql.gz --database-url sqlite:///./recovery.db --yes",
+                "  dbbackup restore latest --clean --yes      # replace the current database (safety backup first)"})
+public class RestoreCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "FILE|latest", description = "A backup file, or 'latest' for the newest good backup in BACKUP_DIR.")
+    String backup;
+
+    @Option(names = "--dry-run", description = "Validate and check the target; write nothing.")
+    boolean dryRun;
+
+    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
+    boolean yes;
+
+    @Option(names = "--clean", description = "Replace a target that already holds tables.")
+    boolean clean;
+
+    @Inject
+    RestoreOperation restore;
+
+    @Override
+    public Integer call() {
+        Settings settings = common.settings();
+        RestoreOperation.RestoreReport report = restore.run(settings,
+                new RestoreOperation.RestoreRequest(backup, dryRun, yes, clean), new TerminalConfirmation());
+        PrintWriter out = spec.commandLine().getOut();
+        if (report.dryRun()) {
+            out.println("dry run: " + report.backupLocation() + " passed validation");
+            out.println("dry run: would restore " + report.tables() + " tables, " + report.rows() + " rows into "
+                    + report.targetBefore().description());
+            if (!report.targetBefore().isEmpty()) {
+                out.println("dry run: would take a safety backup first and keep the current database");
+            }
+        } else {
+            out.println("restored " + report.backupLocation() + " into " + report.target());
+            out.println("  " + report.tables() + " tables, " + report.rows() + " rows, " + Format.seconds(report.duration()));
+            if (report.previousKeptAt() != null) {
+                out.println("  previous database kept at " + report.previousKeptAt());
+            }
+            if (report.safetyBackup() != null) {
+                out.println("  safety backup of the previous database: " + report.safetyBackup());
+            }
+        }
+        for (String note : report.notes()) {
+            out.println("  note: " + note);
+        }
+        out.flush();
+        return ExitCode.OK.code();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.dbbackup.cli;
+
+import dev.dbbackup.catalog.ManifestCodec;
+import dev.dbbackup.config.ConfigException;
+import dev.dbbackup.config.Settings;
+import dev.dbbackup.operation.ExitCode;
+import dev.dbbackup.operation.VerifyOperation;
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Check backups without restoring: size and SHA-256 against the manifest, full decompression,"
+                + " and the end-of-dump marker. Exit code 0 when all pass, 3 when any fails."},
+        footer = {"", "Examples:", "  dbbackup verify latest", "  dbbackup verify backups/daily/backup_daily_20251103_020000.sql.gz",
+                "  dbbackup verify --all --format json"})
+public class VerifyCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE|latest", description = "A backup file, or 'latest' (default).")
+    String backup;
+
+    @Option(names = "--all", description = "Verify every backup in BACKUP_DIR.")
+    boolean all;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table (default) or json.")
+    String format;
+
+    @Inject
+    VerifyOperation verify;
+
+    @Override
+    public Integer call() {
+        if (!format.equals("table") && !format.equals("json")) {
+            throw new ConfigException("--format '" + format + "' is not known", "use table or json");
+        }
+        if (all && backup != null) {
+            throw new ConfigException("verify takes either FILE or --all, not both", "drop one of them");
+        }
+        Settings settings = common.settings();
+        List<VerifyOperation.VerificationResult> results = all ? verify.verifyAll(settings)
+                : List.of(verify.verify(settings, backup == null ? "latest" : backup));
+        PrintWriter out = spec.commandLine().getOut();
+        if (format.equals("json")) {
+            out.println(ManifestCodec.toJson(results.stream().map(JsonResult::of).toList()));
+        } else {
+            if (results.isEmpty()) {
+                out.println("no backups to verify in " + settings.backupDir().toAbsolutePath().normalize());
+            }
+            for (VerifyOperation.VerificationResult result : results) {
+                if (result.passed()) {
+                    out.println("PASS " + result.location() + "  (" + String.join(", ", result.passedChecks()) + ")");
+                } else {
+                    out.println("FAIL " + result.location() + "  " + result.failure().get());
+                }
+                for (String note : result.notes()) {
+                    out.println("     note: " + note);
+                }
+            }
+        }
+        out.flush();
+        boolean allPassed = results.stream().allMatch(VerifyOperation.VerificationResult::passed);
+        return allPassed ? ExitCode.OK.code() : ExitCode.VERIFICATION_FAILED.code();
+    }
+
+    @io.quarkus.runtime.annotations.RegisterForReflection
+    record JsonResult(String file, String path, boolean passed, List<String> checks, String failure, List<String> notes) {
+        static JsonResult of(VerifyOperation.VerificationResult r) {
+            return new JsonResult(r.key(), r.location(), r.passed(), r.passedChecks(), r.failure().orElse(null), r.notes());
+        }
+    }
+}

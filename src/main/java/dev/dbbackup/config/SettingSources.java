@@ -1,0 +1,118 @@
+package dev.dbbackup.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Looks a setting up by its environment name with the documented precedence: command-line flag,
+ * then environment, then config file. Every setting may also come from {@code NAME_FILE}
+ * (Docker secrets): the file's content, without the trailing newline.
+ */
+public final class SettingSources {
+
+    private final Map<String, String> flags;
+    private final Map<String, String> environment;
+    private final Map<String, String> configFile;
+
+    public SettingSources(Map<String, String> flags, Map<String, String> environment, Map<String, String> configFile) {
+        this.flags = flags;
+        this.environment = environment;
+        this.configFile = configFile;
+    }
+
+    /** Sources with the process environment and the config file named by --config or DBBACKUP_CONFIG. */
+    public static SettingSources load(Map<String, String> flags, Path configFlag) {
+        Map<String, String> env = System.getenv();
+        Path configPath = configFlag;
+        if (configPath == null && env.get("DBBACKUP_CONFIG") != null && !env.get("DBBACKUP_CONFIG").isBlank()) {
+            configPath = Path.of(env.get("DBBACKUP_CONFIG"));
+        }
+        Map<String, String> file = configPath == null ? Map.of() : readConfigFile(configPath);
+        return new SettingSources(flags, env, file);
+    }
+
+    /** Reads KEY=VALUE lines (dotenv style): '#' comments, blank lines, optional quotes around the value. */
+    static Map<String, String> readConfigFile(Path path) {
+        if (!Files.isRegularFile(path)) {
+            throw new ConfigException("config file " + path + " (--config / DBBACKUP_CONFIG) does not exist",
+                    "create it with KEY=VALUE lines, or drop the setting");
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        try {
+            int lineNo = 0;
+            for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+                lineNo++;
+                String trimmed = line.strip();
+                if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                    continue;
+                }
+                if (trimmed.startsWith("export ")) {
+                    trimmed = trimmed.substring(7).strip();
+                }
+                int eq = trimmed.indexOf('=');
+                if (eq <= 0) {
+                    throw new ConfigException("config file " + path + " line " + lineNo + " is not KEY=VALUE",
+                            "write settings as e.g. BACKUP_DIR=/backups");
+                }
+                String key = trimmed.substring(0, eq).strip();
+                String value = trimmed.substring(eq + 1).strip();
+                if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
+                        || value.startsWith("'") && value.endsWith("'"))) {
+                    value = value.substring(1, value.length() - 1);
+                }
+                values.put(key, value);
+            }
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + path + ": " + e.getMessage(), "check its permissions");
+        }
+        return values;
+    }
+
+    /** The value of a setting, or empty when no source sets it. */
+    public Optional<String> get(String name) {
+        String flag = flags.get(name);
+        if (flag != null) {
+            return Optional.of(flag);
+        }
+        Optional<String> fromEnv = fromLayer(name, environment, "environment");
+        if (fromEnv.isPresent()) {
+            return fromEnv;
+        }
+        return fromLayer(name, configFile, "config file");
+    }
+
+    private static Optional<String> fromLayer(String name, Map<String, String> layer, String layerName) {
+        String direct = emptyToNull(layer.get(name));
+        String file = emptyToNull(layer.get(name + "_FILE"));
+        if (direct != null && file != null) {
+            throw new ConfigException(name + " and " + name + "_FILE are both set in the " + layerName,
+                    "set only one of them");
+        }
+        if (direct != null) {
+            return Optional.of(direct);
+        }
+        if (file != null) {
+            return Optional.of(readSecretFile(name + "_FILE", Path.of(file)));
+        }
+        return Optional.empty();
+    }
+
+    private static String readSecretFile(String setting, Path path) {
+        try {
+            String content = Files.readString(path, StandardCharsets.UTF_8);
+            return content.replaceFirst("\\R+\\z", "");
+        } catch (IOException e) {
+            throw new ConfigException(setting + " names " + path + ", which cannot be read (" + e.getClass().getSimpleName() + ")",
+                    "mount the secret file there or fix " + setting);
+        }
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.dbbackup.config;
+
+import dev.dbbackup.engine.DatabaseUrl;
+import dev.dbbackup.retention.RetentionPolicy;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/** Turns the raw setting sources into one validated {@link Settings}, failing on the first bad value. */
+public final class SettingsResolver {
+
+    public static final String DATABASE_URL = "DATABASE_URL";
+    public static final String DATABASE_PASSWORD = "DATABASE_PASSWORD";
+    public static final String BACKUP_DIR = "BACKUP_DIR";
+    public static final String RETENTION_DAYS = "BACKUP_RETENTION_DAYS";
+    public static final String RETENTION_WEEKS = "BACKUP_RETENTION_WEEKS";
+    public static final String RETENTION_MONTHS = "BACKUP_RETENTION_MONTHS";
+    public static final String TIMEZONE = "BACKUP_TIMEZONE";
+    public static final String COMPRESSION_LEVEL = "BACKUP_COMPRESSION_LEVEL";
+    public static final String LOG_FILE = "BACKUP_LOG_FILE";
+    /** Fixes "now" (ISO-8601 instant) for rehearsals and tests of the type/retention calendar. */
+    public static final String NOW = "DBBACKUP_NOW";
+
+    public static final String DEFAULT_DATABASE_URL = "sqlite:///./app.db";
+
+    private SettingsResolver() {
+    }
+
+    public static Settings resolve(SettingSources sources) {
+        DatabaseUrl url = databaseUrl(sources);
+        Path backupDir = Path.of(sources.get(BACKUP_DIR).orElse("./backups"));
+        RetentionPolicy retention = new RetentionPolicy(
+                nonNegative(sources, RETENTION_DAYS, 7),
+                nonNegative(sources, RETENTION_WEEKS, 4),
+                nonNegative(sources, RETENTION_MONTHS, 12));
+        ZoneId zone = zone(sources);
+        Clock clock = clock(sources, zone);
+        int level = intIn(sources, COMPRESSION_LEVEL, 6, 1, 9);
+        Optional<Path> logFile = sources.get(LOG_FILE).filter(s -> !s.isBlank()).map(Path::of);
+        return new Settings(url, backupDir, retention, zone, clock, level, logFile);
+    }
+
+    private static DatabaseUrl databaseUrl(SettingSources sources) {
+        String raw = sources.get(DATABASE_URL).orElse(DEFAULT_DATABASE_URL);
+        DatabaseUrl url;
+        try {
+            url = DatabaseUrl.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("DATABASE_URL " + e.getMessage(), "fix --database-url or DATABASE_URL");
+        }
+        Optional<String> password = sources.get(DATABASE_PASSWORD);
+        if (password.isPresent() && url.kind() == DatabaseUrl.Kind.POSTGRESQL && url.password() == null) {
+            url = url.withPassword(password.get());
+        }
+        return url;
+    }
+
+    private static int nonNegative(SettingSources sources, String name, int defaultValue) {
+        return intIn(sources, name, defaultValue, 0, 100_000);
+    }
+
+    private static int intIn(SettingSources sources, String name, int defaultValue, int min, int max) {
+        Optional<String> value = sources.get(name);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        int parsed;
+        try {
+            parsed = Integer.parseInt(value.get().strip());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be a whole number, got '" + value.get() + "'",
+                    "set it to a number from " + min + " to " + max);
+        }
+        if (parsed < min || parsed > max) {
+            throw new ConfigException(name + " must be from " + min + " to " + max + ", got " + parsed,
+                    "set it to a number from " + min + " to " + max);
+        }
+        return parsed;
+    }
+
+    private static ZoneId zone(SettingSources sources) {
+        String value = sources.get(TIMEZONE).orElse("UTC");
+        try {
+            return ZoneId.of(value);
+        } catch (DateTimeException e) {
+            throw new ConfigException(TIMEZONE + " '" + value + "' is not a time zone", "use a name like UTC or Europe/Berlin");
+        }
+    }
+
+    private static Clock clock(SettingSources sources, ZoneId zone) {
+        Optional<String> now = sources.get(NOW);
+        if (now.isEmpty()) {
+            return Clock.system(zone);
+        }
+        try {
+            return Clock.fixed(Instant.parse(now.get().strip()), zone);
+        } catch (DateTimeParseException e) {
+            throw new ConfigException(NOW + " '" + now.get() + "' is not an ISO-8601 instant", "use e.g. 2025-11-02T02:00:00Z");
+        }
+    }
+}

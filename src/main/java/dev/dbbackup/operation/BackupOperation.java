@@ -1,0 +1,221 @@
+package dev.dbbackup.operation;
+
+import dev.dbbackup.catalog.BackupCatalog;
+import dev.dbbackup.catalog.BackupManifest;
+import dev.dbbackup.catalog.BackupName;
+import dev.dbbackup.catalog.BackupType;
+import dev.dbbackup.catalog.CatalogEntry;
+import dev.dbbackup.config.ConfigException;
+import dev.dbbackup.config.Settings;
+import dev.dbbackup.engine.DatabaseEngine;
+import dev.dbbackup.engine.DatabaseUrl;
+import dev.dbbackup.engine.DumpOptions;
+import dev.dbbackup.engine.EngineException;
+import dev.dbbackup.engine.TargetState;
+import dev.dbbackup.pipeline.Compression;
+import dev.dbbackup.pipeline.DumpWriter;
+import dev.dbbackup.storage.BackupStore;
+import dev.dbbackup.storage.local.LocalBackupStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/** Makes one backup: dump → pipeline → atomic file → manifest, then applies retention. */
+@ApplicationScoped
+public class BackupOperation {
+
+    private static final Logger LOG = Logger.getLogger(BackupOperation.class);
+    private static final int MAX_SAME_SECOND = 1000;
+
+    @Inject
+    EngineRegistry engines;
+
+    @Inject
+    PruneOperation prune;
+
+    /** What a backup did, or (dry run) would do. */
+    public record BackupReport(String key, String path, BackupType type, boolean dryRun, long plainBytes, long storedBytes,
+                               int tables, long rows, Duration duration, List<PruneOperation.PruneItem> retention,
+                               List<String> deleted, String retentionError) {
+    }
+
+    /** One backup into BACKUP_DIR/{type}/; {@code requestedType} empty means auto. */
+    public BackupReport run(Settings settings, Optional<BackupType> requestedType, DumpOptions options, boolean dryRun) {
+        Instant started = settings.clock().instant();
+        BackupType type = requestedType.orElseGet(() -> BackupType.auto(LocalDate.ofInstant(started, settings.zone())));
+        DatabaseUrl source = settings.databaseUrl();
+        DatabaseEngine engine = engines.forUrl(source);
+        requireSource(engine, source);
+        Compression compression = Compression.gzip(settings.compressionLevel());
+        BackupName name = BackupName.of(type, started, settings.zone(), 0, ".sql" + compression.suffix());
+
+        if (dryRun) {
+            LocalBackupStore store = Stores.local(settings);
+            BackupCatalog catalog = new BackupCatalog(store, settings.zone());
+            List<CatalogEntry> entries = new ArrayList<>(entriesOrEmpty(catalog));
+            entries.add(0, plannedEntry(name, started));
+            List<PruneOperation.PruneItem> plan = prune.plan(entries, catalog, settings.retention(), started);
+            return new BackupReport(name.key(), store.locate(name.key()), type, true, 0, 0, 0, 0, Duration.ZERO, plan, List.of(), null);
+        }
+
+        LocalBackupStore store = Stores.writableLocal(settings);
+        BackupCatalog catalog = new BackupCatalog(store, settings.zone());
+        try {
+            int stale = store.removeStaleTemporaries();
+            if (stale > 0) {
+                LOG.infof("removed %d temporary file(s) left by an interrupted run", stale);
+            }
+        } catch (IOException e) {
+            LOG.warnf("could not clean temporary files in %s: %s", store.root(), e.getMessage());
+        }
+
+        LOG.infof("backup started: %s database %s → %s", engine.name(), source.database(), store.locate(name.key()));
+        long startNanos = System.nanoTime();
+        DumpWriter.Written written;
+        String key;
+        try (BackupStore.PendingObject pending = store.create()) {
+            written = DumpWriter.write(pending.output(), compression, plain -> engine.dump(source, options, plain));
+            key = commitUnique(pending, name);
+        } catch (EngineException | IOException e) {
+            throw new DbBackupException(ExitCode.FAILURE, "backup of " + source.database() + " failed: " + e.getMessage(),
+                    "no backup file was written and earlier backups are untouched; fix the cause and run it again", e);
+        }
+        Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
+        Instant finished = started.plus(duration);
+        BackupManifest manifest = manifest(settings, engine, type, key, written, started, finished);
+        try {
+            catalog.saveManifest(key, manifest);
+        } catch (IOException e) {
+            throw new DbBackupException(ExitCode.FAILURE, "backup " + store.locate(key) + " was written but its manifest could not be: " + e.getMessage(),
+                    "the file has no manifest and is not counted as a good backup; free space or fix permissions and run again", e);
+        }
+        LOG.infof("backup written: %s (%d bytes, %d tables, %d rows)", store.locate(key), written.storedBytes(),
+                written.dump().tableRows().size(), manifest.totalRows());
+
+        List<PruneOperation.PruneItem> plan = List.of();
+        List<String> deleted = List.of();
+        String retentionError = null;
+        try {
+            plan = prune.plan(catalog, settings.retention(), settings.clock().instant());
+            deleted = prune.apply(catalog, plan, false).deleted();
+        } catch (IOException | DbBackupException e) {
+            retentionError = e.getMessage();
+            LOG.errorf("retention failed after a good backup: %s", e.getMessage());
+        }
+        return new BackupReport(key, store.locate(key), type, false, written.plainBytes(), written.storedBytes(),
+                written.dump().tableRows().size(), manifest.totalRows(), duration, plan, deleted, retentionError);
+    }
+
+    /** A backup of a restore target taken just before it is replaced, kept in BACKUP_DIR/pre-restore/. */
+    public String safetyBackup(Settings settings, DatabaseEngine engine, DatabaseUrl target) {
+        LocalBackupStore store = Stores.writableLocal(settings);
+        Instant started = settings.clock().instant();
+        long startNanos = System.nanoTime();
+        String stamp = BackupName.of(BackupType.DAILY, started, settings.zone(), 0, "").localTime()
+                .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"));
+        String base = "pre-restore/pre-restore_" + sanitize(target.database()) + "_" + stamp;
+        try (BackupStore.PendingObject pending = store.create()) {
+            DumpWriter.Written written = DumpWriter.write(pending.output(), Compression.gzip(settings.compressionLevel()),
+                    plain -> engine.dump(target, DumpOptions.defaults(), plain));
+            String key = null;
+            for (int i = 0; key == null && i < MAX_SAME_SECOND; i++) {
+                String candidate = base + (i == 0 ? "" : "_" + i) + ".sql.gz";
+                try {
+                    pending.commit(candidate);
+                    key = candidate;
+                } catch (FileAlreadyExistsException e) {
+                    // next sequence number
+                }
+            }
+            if (key == null) {
+                throw new IOException("too many safety backups in one second");
+            }
+            BackupManifest manifest = manifest(settings, engine, null, key, written, started,
+                    started.plusNanos(System.nanoTime() - startNanos));
+            store.writeSmall(key + ".json", dev.dbbackup.catalog.ManifestCodec.write(manifest));
+            LOG.infof("safety backup of the current %s written to %s", target.database(), store.locate(key));
+            return store.locate(key);
+        } catch (EngineException | IOException e) {
+            throw new DbBackupException(ExitCode.FAILURE, "safety backup of the restore target " + target.database() + " failed: " + e.getMessage(),
+                    "nothing was restored; free space in BACKUP_DIR or fix the target, then run the restore again", e);
+        }
+    }
+
+    private static String sanitize(String name) {
+        return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    private static void requireSource(DatabaseEngine engine, DatabaseUrl source) {
+        TargetState state;
+        try {
+            state = engine.inspect(source);
+        } catch (EngineException e) {
+            throw new DbBackupException(ExitCode.FAILURE, "cannot reach the database " + source.redacted() + ": " + e.getMessage(),
+                    "check DATABASE_URL, the server and the credentials; no backup was written", e);
+        }
+        if (!state.exists()) {
+            throw new ConfigException("DATABASE_URL " + source.redacted() + " names a database that does not exist",
+                    "set --database-url or DATABASE_URL to the database to back up");
+        }
+    }
+
+    private static List<CatalogEntry> entriesOrEmpty(BackupCatalog catalog) {
+        try {
+            return catalog.entries();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** For the dry-run plan, the backup about to be written counts as valid, as it will be. */
+    private static CatalogEntry plannedEntry(BackupName name, Instant time) {
+        BackupManifest placeholder = new BackupManifest(BackupManifest.FORMAT_VERSION, null, null, null, null, null,
+                name.type().word(), name.fileName(), null, null, 0, null, new BackupManifest.Sizes(0, ""), null, null, null, 0, null);
+        return new CatalogEntry(name.key(), name, time, 0, Optional.of(placeholder), Optional.empty());
+    }
+
+    private static String commitUnique(BackupStore.PendingObject pending, BackupName name) throws IOException {
+        for (int sequence = 0; sequence < MAX_SAME_SECOND; sequence++) {
+            BackupName candidate = name.withSequence(sequence);
+            try {
+                pending.commit(candidate.key());
+                return candidate.key();
+            } catch (FileAlreadyExistsException e) {
+                // another backup took this name in the same second: try the next sequence number
+            }
+        }
+        throw new IOException("more than " + MAX_SAME_SECOND + " backups named " + name.fileName() + " in one second");
+    }
+
+    private static BackupManifest manifest(Settings settings, DatabaseEngine engine, BackupType type, String key,
+                                           DumpWriter.Written written, Instant started, Instant finished) {
+        long totalRows = written.dump().tableRows().values().stream().mapToLong(Long::longValue).sum();
+        return new BackupManifest(
+                BackupManifest.FORMAT_VERSION,
+                "dbbackup " + ToolVersion.VERSION,
+                engine.name(),
+                written.dump().serverVersion(),
+                written.dump().databaseName(),
+                settings.databaseUrl().redacted(),
+                type == null ? "pre-restore" : type.word(),
+                key.substring(key.lastIndexOf('/') + 1),
+                started.toString(),
+                finished.toString(),
+                Duration.between(started, finished).toMillis() / 1000.0,
+                new BackupManifest.Sizes(written.plainBytes(), written.plainSha256()),
+                new BackupManifest.Sizes(written.storedBytes(), written.storedSha256()),
+                Compression.gzip(settings.compressionLevel()).toString(),
+                null,
+                new java.util.TreeMap<>(written.dump().tableRows()),
+                totalRows,
+                null);
+    }
+}

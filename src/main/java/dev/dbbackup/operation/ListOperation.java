@@ -1,0 +1,53 @@
+package dev.dbbackup.operation;
+
+import dev.dbbackup.catalog.BackupCatalog;
+import dev.dbbackup.catalog.BackupManifest;
+import dev.dbbackup.catalog.CatalogEntry;
+import dev.dbbackup.config.Settings;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every backup in BACKUP_DIR with its state and the retention bucket that keeps it. */
+@ApplicationScoped
+public class ListOperation {
+
+    @Inject
+    PruneOperation prune;
+
+    /**
+     * One row of {@code dbbackup list}.
+     *
+     * @param state    "ok", "verified", "verification failed", or the manifest problem ("no manifest", …)
+     * @param keptBy   the retention reasons when kept; empty when the next prune deletes it
+     */
+    @RegisterForReflection
+    public record ListedBackup(String file, String path, String type, String created, long size, String state,
+                               String verifiedAt, Long rows, boolean keep, List<String> keptBy, List<String> deleteReasons) {
+    }
+
+    public List<ListedBackup> list(Settings settings) {
+        BackupCatalog catalog = Stores.catalog(settings);
+        try {
+            List<ListedBackup> rows = new ArrayList<>();
+            for (PruneOperation.PruneItem item : prune.plan(catalog, settings.retention(), settings.clock().instant())) {
+                CatalogEntry entry = item.entry();
+                BackupManifest.Verification verification = entry.manifest().map(BackupManifest::verification).orElse(null);
+                String state = entry.manifestProblem().orElse(verification == null ? "ok"
+                        : "passed".equals(verification.state()) ? "verified" : "verification failed");
+                boolean keep = item.decision().keep();
+                rows.add(new ListedBackup(entry.key(), catalog.store().locate(entry.key()), entry.name().type().word(),
+                        entry.createdAt().toString(), entry.size(), state, verification == null ? null : verification.at(),
+                        entry.manifest().map(BackupManifest::totalRows).orElse(null), keep,
+                        keep ? item.decision().reasons() : List.of(), keep ? List.of() : item.decision().reasons()));
+            }
+            return rows;
+        } catch (IOException e) {
+            throw new DbBackupException(ExitCode.FAILURE, "cannot read the backups in " + catalog.store().describe() + ": " + e.getMessage(),
+                    "check BACKUP_DIR and its permissions", e);
+        }
+    }
+}

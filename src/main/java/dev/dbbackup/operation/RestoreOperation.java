@@ -1,0 +1,171 @@
+package dev.dbbackup.operation;
+
+import dev.dbbackup.catalog.BackupCatalog;
+import dev.dbbackup.catalog.BackupManifest;
+import dev.dbbackup.catalog.CatalogEntry;
+import dev.dbbackup.config.Settings;
+import dev.dbbackup.engine.DatabaseEngine;
+import dev.dbbackup.engine.DatabaseUrl;
+import dev.dbbackup.engine.DumpMarkers;
+import dev.dbbackup.engine.EngineException;
+import dev.dbbackup.engine.RestoreOptions;
+import dev.dbbackup.engine.RestoreSession;
+import dev.dbbackup.engine.TargetState;
+import dev.dbbackup.pipeline.Compression;
+import dev.dbbackup.pipeline.DumpReader;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Restores a backup: validate → refuse a non-empty target unless clean → confirm → safety backup →
+ * restore invisibly → integrity and row counts against the manifest → make it visible.
+ */
+@ApplicationScoped
+public class RestoreOperation {
+
+    private static final Logger LOG = Logger.getLogger(RestoreOperation.class);
+
+    @Inject
+    EngineRegistry engines;
+
+    @Inject
+    VerifyOperation verifier;
+
+    @Inject
+    BackupOperation backups;
+
+    public record RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean) {
+    }
+
+    public record RestoreReport(String backupLocation, String target, boolean dryRun, TargetState targetBefore, int tables,
+                                long rows, Duration duration, String previousKeptAt, String safetyBackup, List<String> notes) {
+    }
+
+    public RestoreReport run(Settings settings, RestoreRequest request, Confirmation confirmation) {
+        long startNanos = System.nanoTime();
+        BackupLocator.Located located = BackupLocator.locate(settings, request.backup(), true);
+        BackupCatalog catalog = located.catalog();
+        CatalogEntry entry = located.entry();
+        String location = catalog.store().locate(entry.key());
+        DatabaseUrl target = settings.databaseUrl();
+        DatabaseEngine engine = engines.forUrl(target);
+        Optional<BackupManifest> manifest = entry.manifest();
+        if (manifest.isPresent() && manifest.get().engine() != null && !manifest.get().engine().equals(engine.name())) {
+            throw new DbBackupException(ExitCode.USAGE, "backup " + location + " is a " + manifest.get().engine()
+                    + " dump but the target " + target.redacted() + " is " + engine.name(),
+                    "restore it into a " + manifest.get().engine() + " database with --database-url");
+        }
+
+        VerifyOperation.VerificationResult verification = verifier.verify(catalog, entry, settings.clock().instant());
+        if (!verification.passed()) {
+            throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "refusing to restore " + location + ": "
+                    + verification.failure().get(), "nothing was changed; pick another backup ('dbbackup list') or run 'dbbackup verify --all'");
+        }
+        List<String> notes = new ArrayList<>(verification.notes());
+        LOG.infof("backup %s passed validation (%s)", location, String.join(", ", verification.passedChecks()));
+
+        TargetState before = inspect(engine, target);
+        if (!before.isEmpty() && !request.clean()) {
+            throw new DbBackupException(ExitCode.TARGET_NOT_EMPTY, "the restore target " + before.description()
+                    + " already holds " + before.tableCount() + " table(s); refusing to restore on top of them",
+                    "restore into a new database with --database-url (e.g. sqlite:///./recovery.db), or pass --clean to replace it"
+                            + " (a safety backup is taken first)");
+        }
+        if (request.dryRun()) {
+            notes.add("dry run: nothing was written");
+            return new RestoreReport(location, target.redacted(), true, before, manifestTables(manifest), manifestRows(manifest),
+                    Duration.ofNanos(System.nanoTime() - startNanos), null, null, notes);
+        }
+        if (!request.yes()) {
+            String question = "Restore " + location + " into " + before.description()
+                    + (before.isEmpty() ? "" : " (its " + before.tableCount() + " table(s) will be replaced)") + "?";
+            if (!confirmation.confirm(question)) {
+                throw new DbBackupException(ExitCode.NOT_CONFIRMED, "restore cancelled: not confirmed", "nothing was changed");
+            }
+        }
+
+        String safety = before.isEmpty() ? null : backups.safetyBackup(settings, engine, target);
+        LOG.infof("restoring %s into %s", location, target.redacted());
+        int tables;
+        long rows;
+        String previous;
+        try (RestoreSession session = engine.beginRestore(target, new RestoreOptions(request.clean(), true));
+             InputStream in = catalog.store().open(entry.key());
+             DumpReader reader = new DumpReader(in, Compression.forFileName(entry.fileName()))) {
+            session.apply(reader.plain());
+            reader.drain();
+            if (manifest.isPresent() && !manifest.get().stored().sha256().equals(reader.storedSha256())) {
+                throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "backup " + location + " changed while it was being restored",
+                        "nothing was changed; run the restore again");
+            }
+            if (DumpMarkers.recognise(reader.lastLine()).isEmpty()) {
+                throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "backup " + location + " ended without its end marker during restore",
+                        "nothing was changed; pick another backup");
+            }
+            List<String> problems = session.integrityProblems();
+            if (!problems.isEmpty()) {
+                throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "the restored database failed its integrity check: "
+                        + String.join("; ", problems.subList(0, Math.min(3, problems.size()))), "nothing was changed; report this backup");
+            }
+            Map<String, Long> counts = session.rowCounts();
+            if (manifest.isPresent() && manifest.get().tables() != null) {
+                compareRowCounts(manifest.get().tables(), counts, location);
+            } else {
+                notes.add("no manifest: row counts not compared");
+            }
+            tables = manifest.map(m -> m.tables() == null ? counts.size() : m.tables().size()).orElse(counts.size());
+            rows = manifest.map(m -> m.tables() == null ? sum(counts) : m.totalRows()).orElse(sum(counts));
+            previous = session.commit().previousContentKeptAt();
+        } catch (EngineException | IOException e) {
+            throw new DbBackupException(ExitCode.FAILURE, "restore of " + location + " failed: " + e.getMessage(),
+                    "the target was not changed" + (safety == null ? "" : "; a safety backup of it is at " + safety), e);
+        }
+        Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
+        LOG.infof("restore finished: %d tables, %d rows in %.1f s", tables, rows, duration.toMillis() / 1000.0);
+        return new RestoreReport(location, target.redacted(), false, before, tables, rows, duration, previous, safety, notes);
+    }
+
+    private static void compareRowCounts(Map<String, Long> expected, Map<String, Long> actual, String location) {
+        List<String> differences = new ArrayList<>();
+        expected.forEach((table, rows) -> {
+            Long restored = actual.get(table);
+            if (restored == null || !restored.equals(rows)) {
+                differences.add(table + ": manifest " + rows + ", restored " + (restored == null ? "missing" : restored));
+            }
+        });
+        if (!differences.isEmpty()) {
+            throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "row counts after restoring " + location + " differ from the manifest: "
+                    + String.join("; ", differences.subList(0, Math.min(5, differences.size()))), "nothing was changed; report this backup");
+        }
+    }
+
+    private static long sum(Map<String, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static int manifestTables(Optional<BackupManifest> manifest) {
+        return manifest.map(m -> m.tables() == null ? 0 : m.tables().size()).orElse(0);
+    }
+
+    private static long manifestRows(Optional<BackupManifest> manifest) {
+        return manifest.map(BackupManifest::totalRows).orElse(0L);
+    }
+
+    private static TargetState inspect(DatabaseEngine engine, DatabaseUrl target) {
+        try {
+            return engine.inspect(target);
+        } catch (EngineException e) {
+            throw new DbBackupException(ExitCode.FAILURE, "cannot inspect the restore target " + target.redacted() + ": " + e.getMessage(),
+                    "check --database-url / DATABASE_URL; nothing was changed", e);
+        }
+    }
+
+}

@@ -1,0 +1,151 @@
+package dev.dbbackup.operation;
+
+import dev.dbbackup.catalog.BackupCatalog;
+import dev.dbbackup.catalog.BackupManifest;
+import dev.dbbackup.catalog.CatalogEntry;
+import dev.dbbackup.config.Settings;
+import dev.dbbackup.engine.DumpMarkers;
+import dev.dbbackup.pipeline.Compression;
+import dev.dbbackup.pipeline.DumpReader;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/** Checks a backup without restoring it: size and checksum against the manifest, full decompression, end marker. */
+@ApplicationScoped
+public class VerifyOperation {
+
+    private static final Logger LOG = Logger.getLogger(VerifyOperation.class);
+
+    /**
+     * The outcome for one backup.
+     *
+     * @param passedChecks the checks that passed, in order
+     * @param failure      why it failed; empty when it passed
+     * @param notes        warnings that do not fail it (e.g. no manifest to compare against)
+     * @param endMarker    which tool's end-of-dump line was found
+     */
+    public record VerificationResult(String key, String location, List<String> passedChecks, Optional<String> failure,
+                                     List<String> notes, String endMarker, long plainBytes) {
+
+        public boolean passed() {
+            return failure.isEmpty();
+        }
+    }
+
+    /** Verifies the backup named by a path or 'latest'. */
+    public VerificationResult verify(Settings settings, String backup) {
+        BackupLocator.Located located = BackupLocator.locate(settings, backup, false);
+        return verify(located.catalog(), located.entry(), settings.clock().instant());
+    }
+
+    /** Verifies every backup in BACKUP_DIR, newest first. */
+    public List<VerificationResult> verifyAll(Settings settings) {
+        BackupCatalog catalog = Stores.catalog(settings);
+        List<VerificationResult> results = new ArrayList<>();
+        try {
+            for (CatalogEntry entry : catalog.entries()) {
+                results.add(verify(catalog, entry, settings.clock().instant()));
+            }
+        } catch (IOException e) {
+            throw new DbBackupException(ExitCode.FAILURE, "cannot read the backups in " + catalog.store().describe() + ": " + e.getMessage(),
+                    "check BACKUP_DIR and its permissions", e);
+        }
+        return results;
+    }
+
+    /** Verifies one backup and records the outcome in its manifest when it has one. */
+    public VerificationResult verify(BackupCatalog catalog, CatalogEntry entry, Instant now) {
+        VerificationResult result = check(catalog, entry);
+        if (entry.manifest().isPresent() && entry.manifestProblem().isEmpty()) {
+            BackupManifest.Verification verification = new BackupManifest.Verification(
+                    result.passed() ? "passed" : "failed", now.toString(), String.join(", ", result.passedChecks()),
+                    result.failure().orElse(null));
+            try {
+                catalog.saveManifest(entry.key(), entry.manifest().get().withVerification(verification));
+            } catch (IOException e) {
+                LOG.warnf("could not record the verification in the manifest of %s: %s", entry.key(), e.getMessage());
+            }
+        }
+        return result;
+    }
+
+    private VerificationResult check(BackupCatalog catalog, CatalogEntry entry) {
+        String location = catalog.store().locate(entry.key());
+        List<String> passed = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        Optional<BackupManifest> manifest = entry.manifest();
+        if (entry.manifestProblem().isPresent()) {
+            if (manifest.isPresent()) {
+                return fail(entry, location, passed, notes, entry.manifestProblem().get() + " (file truncated or replaced)");
+            }
+            notes.add(entry.manifestProblem().get() + ": checksums not compared");
+        }
+        if (entry.size() == 0) {
+            return fail(entry, location, passed, notes, "the file is empty");
+        }
+        Compression compression;
+        try {
+            compression = Compression.forFileName(entry.fileName());
+        } catch (IllegalArgumentException e) {
+            return fail(entry, location, passed, notes, e.getMessage());
+        }
+        try (InputStream in = catalog.store().open(entry.key());
+             DumpReader reader = new DumpReader(in, compression)) {
+            String decompressionError = null;
+            try {
+                reader.drain();
+            } catch (IOException e) {
+                decompressionError = describe(e);
+                reader.drainStored();
+            }
+            if (manifest.isPresent()) {
+                BackupManifest.Sizes stored = manifest.get().stored();
+                if (stored.bytes() != reader.storedBytes() || !stored.sha256().equals(reader.storedSha256())) {
+                    return fail(entry, location, passed, notes, "checksum mismatch: the file's SHA-256 differs from its manifest (corrupted or altered)"
+                            + (decompressionError == null ? "" : "; decompression also failed: " + decompressionError));
+                }
+                passed.add("checksum");
+            }
+            if (decompressionError != null) {
+                return fail(entry, location, passed, notes, "decompression failed: " + decompressionError);
+            }
+            passed.add("decompression");
+            if (manifest.isPresent() && manifest.get().plain() != null && manifest.get().plain().sha256() != null) {
+                if (!manifest.get().plain().sha256().equals(reader.plainSha256()) || manifest.get().plain().bytes() != reader.plainBytes()) {
+                    return fail(entry, location, passed, notes, "the decompressed SQL differs from the manifest's checksum");
+                }
+                passed.add("sql checksum");
+            }
+            Optional<String> marker = DumpMarkers.recognise(reader.lastLine());
+            if (marker.isEmpty()) {
+                return fail(entry, location, passed, notes, "the dump has no end marker (it was cut short): last line is '"
+                        + abbreviate(reader.lastLine()) + "'");
+            }
+            passed.add("end marker");
+            return new VerificationResult(entry.key(), location, passed, Optional.empty(), notes, marker.get(), reader.plainBytes());
+        } catch (IOException e) {
+            return fail(entry, location, passed, notes, "cannot read the file: " + describe(e));
+        }
+    }
+
+    private static VerificationResult fail(CatalogEntry entry, String location, List<String> passed, List<String> notes, String why) {
+        return new VerificationResult(entry.key(), location, passed, Optional.of(why), notes, null, 0);
+    }
+
+    private static String describe(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static String abbreviate(String line) {
+        if (line == null) {
+            return "";
+        }
+        return line.length() > 60 ? line.substring(0, 60) + "…" : line;
+    }
+}
