@@ -60,7 +60,7 @@ public final class RetentionPlanner {
         LocalDate today = LocalDate.ofInstant(now, zone);
 
         Map<String, List<String>> keepReasons = new HashMap<>();
-        Map<String, List<String>> lossReasons = new HashMap<>();
+        Map<String, Map<String, List<String>>> lostTo = new HashMap<>(); // loser id -> winner id -> bucket labels
         for (Bucket kind : Bucket.values()) {
             int count = kind.count(policy);
             if (count == 0) {
@@ -77,8 +77,9 @@ public final class RetentionPlanner {
                 String label = kind.label(start);
                 RetentionCandidate winner = members.stream().min(kind.preference()).orElseThrow();
                 add(keepReasons, winner, winner.valid() ? label : label + " (no valid backup in it)");
-                members.stream().filter(c -> c != winner)
-                        .forEach(c -> add(lossReasons, c, "superseded by " + winner.id() + " in " + label));
+                members.stream().filter(c -> c != winner).forEach(c -> lostTo
+                        .computeIfAbsent(c.id(), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(winner.id(), k -> new ArrayList<>()).add(label));
             });
         }
 
@@ -93,7 +94,11 @@ public final class RetentionPlanner {
                 reasons.add(NO_VALID);
             }
             if (reasons.isEmpty()) {
-                reasons.addAll(lossReasons.getOrDefault(c.id(), List.of(outsideRetention(policy))));
+                lostTo.getOrDefault(c.id(), Map.of()).forEach((winner, labels) ->
+                        reasons.add("superseded by " + winner + " in " + String.join(", ", labels)));
+                if (reasons.isEmpty()) {
+                    reasons.add(outsideRetention(policy));
+                }
                 decisions.add(new RetentionDecision(c, false, List.copyOf(reasons)));
             } else {
                 decisions.add(new RetentionDecision(c, true, List.copyOf(reasons)));
