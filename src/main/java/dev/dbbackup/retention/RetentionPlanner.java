@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -93,16 +94,15 @@ public final class RetentionPlanner {
             } else if (newestValid.isEmpty()) {
                 reasons.add(NO_VALID);
             }
-            if (reasons.isEmpty()) {
+            boolean keep = !reasons.isEmpty();
+            if (!keep) {
                 lostTo.getOrDefault(c.id(), Map.of()).forEach((winner, labels) ->
                         reasons.add("superseded by " + winner + " in " + String.join(", ", labels)));
-                if (reasons.isEmpty()) {
-                    reasons.add(outsideRetention(policy));
-                }
-                decisions.add(new RetentionDecision(c, false, List.copyOf(reasons)));
-            } else {
-                decisions.add(new RetentionDecision(c, true, List.copyOf(reasons)));
             }
+            if (reasons.isEmpty()) {
+                reasons.add(outsideRetention(policy));
+            }
+            decisions.add(new RetentionDecision(c, keep, List.copyOf(reasons)));
         }
         return List.copyOf(decisions);
     }
@@ -118,27 +118,28 @@ public final class RetentionPlanner {
             throw new IllegalArgumentException("keep-last needs a count of zero or more, got " + n);
         }
         List<RetentionCandidate> sorted = newestFirst(backups);
-        List<RetentionCandidate> valid = sorted.stream().filter(RetentionCandidate::valid).toList();
+        boolean anyValid = sorted.stream().anyMatch(RetentionCandidate::valid);
         String notKept = n <= 1 ? "not the newest valid backup" : "not one of the " + n + " newest valid backups";
         List<RetentionDecision> decisions = new ArrayList<>();
+        int rank = 0; // among valid backups, newest first
         for (RetentionCandidate c : sorted) {
-            int rank = valid.indexOf(c);
             List<String> reasons = new ArrayList<>();
-            if (valid.isEmpty()) {
+            if (!anyValid) {
                 reasons.add(NO_VALID);
+            } else if (c.valid()) {
+                rank++;
+                if (rank <= n) {
+                    reasons.add("keep-last " + n + ": valid backup " + rank + " of " + n);
+                }
+                if (rank == 1) {
+                    reasons.add(NEWEST_VALID);
+                }
             }
-            if (rank >= 0 && rank < n) {
-                reasons.add("keep-last " + n + ": valid backup " + (rank + 1) + " of " + n);
+            boolean keep = !reasons.isEmpty();
+            if (!keep) {
+                reasons.add("keep-last " + n + ": " + (c.valid() ? notKept : "not valid"));
             }
-            if (rank == 0) {
-                reasons.add(NEWEST_VALID);
-            }
-            if (!reasons.isEmpty()) {
-                decisions.add(new RetentionDecision(c, true, List.copyOf(reasons)));
-            } else {
-                String why = c.valid() ? notKept : "not valid";
-                decisions.add(new RetentionDecision(c, false, List.of("keep-last " + n + ": " + why)));
-            }
+            decisions.add(new RetentionDecision(c, keep, List.copyOf(reasons)));
         }
         return List.copyOf(decisions);
     }
@@ -222,7 +223,7 @@ public final class RetentionPlanner {
         String label(LocalDate start) {
             return switch (this) {
                 case DAILY -> "daily " + start;
-                case WEEKLY -> String.format("weekly %d-W%02d",
+                case WEEKLY -> String.format(Locale.ROOT, "weekly %d-W%02d",
                         start.get(IsoFields.WEEK_BASED_YEAR), start.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
                 case MONTHLY -> "monthly " + YearMonth.from(start);
             };
