@@ -1,13 +1,11 @@
 package dev.dbbackup.cli;
 
+import dev.dbbackup.config.ConfigException;
 import dev.dbbackup.config.Settings;
 import dev.dbbackup.operation.ExitCode;
 import dev.dbbackup.operation.PruneOperation;
-import dev.dbbackup.operation.Stores;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +15,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "prune", mixinStandardHelpOptions = true,
         description = "Apply retention alone: print each backup with its keep/delete reason and delete what it says.",
-        footer = {"", "Examples:", "  dbbackup prune --dry-run", "  dbbackup prune --retention-days 3"})
+        footer = {"", "Examples:", "  dbbackup prune --dry-run", "  dbbackup prune --retention-days 3",
+                "  dbbackup prune --keep-last 3 --dry-run   # the seed's disk-full recipe, safely"})
 public class PruneCommand implements Callable<Integer> {
 
     @Spec
@@ -32,15 +31,21 @@ public class PruneCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the plan; delete nothing.")
     boolean dryRun;
 
+    @Option(names = "--keep-last", paramLabel = "N",
+            description = "Emergency cleanup (disk full): keep only the N newest valid backups, whatever the calendar."
+                    + " The newest valid backup is always kept.")
+    Integer keepLast;
+
     @Inject
     PruneOperation prune;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         Settings settings = common.settings(retention.flags());
-        var catalog = Stores.catalog(settings);
-        List<PruneOperation.PruneItem> plan = prune.plan(catalog, settings.retention(), settings.clock().instant());
-        PruneOperation.PruneReport report = prune.apply(catalog, plan, dryRun);
+        if (keepLast != null && keepLast < 0) {
+            throw new ConfigException("--keep-last must be zero or more, got " + keepLast, "e.g. --keep-last 3");
+        }
+        PruneOperation.PruneReport report = prune.run(settings, dryRun, keepLast);
         PrintWriter out = spec.commandLine().getOut();
         String prefix = dryRun ? "dry run: would " : "";
         for (PruneOperation.PruneItem item : report.items()) {

@@ -15,6 +15,7 @@ import dev.dbbackup.engine.TargetState;
 import dev.dbbackup.pipeline.Compression;
 import dev.dbbackup.pipeline.DumpWriter;
 import dev.dbbackup.storage.BackupStore;
+import dev.dbbackup.storage.local.DirectoryLock;
 import dev.dbbackup.storage.local.LocalBackupStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -67,6 +68,16 @@ public class BackupOperation {
         }
 
         LocalBackupStore store = Stores.writableLocal(settings);
+        DirectoryLock lock = FolderLock.hold(settings, "backup " + type.word());
+        try {
+            return write(settings, engine, source, options, store, name, type, started, compression);
+        } finally {
+            FolderLock.release(lock);
+        }
+    }
+
+    private BackupReport write(Settings settings, DatabaseEngine engine, DatabaseUrl source, DumpOptions options, LocalBackupStore store,
+                               BackupName name, BackupType type, Instant started, Compression compression) {
         BackupCatalog catalog = new BackupCatalog(store, settings.zone());
         try {
             int stale = store.removeStaleTemporaries();

@@ -3,6 +3,8 @@ package dev.dbbackup.operation;
 import dev.dbbackup.catalog.BackupCatalog;
 import dev.dbbackup.catalog.CatalogEntry;
 import dev.dbbackup.catalog.ManifestCodec;
+import dev.dbbackup.config.Settings;
+import dev.dbbackup.storage.local.DirectoryLock;
 import dev.dbbackup.retention.RetentionCandidate;
 import dev.dbbackup.retention.RetentionDecision;
 import dev.dbbackup.retention.RetentionPlanner;
@@ -29,21 +31,53 @@ public class PruneOperation {
     public record PruneReport(List<PruneItem> items, List<String> deleted, boolean dryRun) {
     }
 
+    /**
+     * {@code dbbackup prune}: plans over BACKUP_DIR and deletes what the plan says (under the folder lock).
+     * {@code keepLast} (the disk-full emergency) replaces the calendar policy with "keep the N newest valid".
+     */
+    public PruneReport run(Settings settings, boolean dryRun, Integer keepLast) {
+        BackupCatalog catalog = Stores.catalog(settings);
+        DirectoryLock lock = dryRun ? null : FolderLock.hold(settings, "prune");
+        try {
+            List<CatalogEntry> entries = catalog.entries();
+            List<PruneItem> items = keepLast == null ? plan(entries, catalog, settings.retention(), settings.clock().instant())
+                    : items(entries, RetentionPlanner.keepLast(candidates(entries), keepLast));
+            return apply(catalog, items, dryRun);
+        } catch (IOException e) {
+            throw new DbBackupException(ExitCode.FAILURE, "cannot read the backups in " + catalog.store().describe() + ": " + e.getMessage(),
+                    "check BACKUP_DIR and its permissions", e);
+        } finally {
+            if (lock != null) {
+                FolderLock.release(lock);
+            }
+        }
+    }
+
     /** The planner's verdict on every backup in the catalog, newest first. */
     public List<PruneItem> plan(BackupCatalog catalog, RetentionPolicy policy, Instant now) throws IOException {
         return plan(catalog.entries(), catalog, policy, now);
     }
 
     public List<PruneItem> plan(List<CatalogEntry> entries, BackupCatalog catalog, RetentionPolicy policy, Instant now) {
-        Map<String, CatalogEntry> byKey = new HashMap<>();
+        return items(entries, RetentionPlanner.plan(candidates(entries), policy, now, catalog.zone()));
+    }
+
+    private static List<RetentionCandidate> candidates(List<CatalogEntry> entries) {
         List<RetentionCandidate> candidates = new ArrayList<>();
         for (CatalogEntry entry : entries) {
-            byKey.put(entry.key(), entry);
             candidates.add(new RetentionCandidate(entry.key(), entry.name().type(), entry.createdAt(),
                     entry.valid() && !entry.failedVerification()));
         }
+        return candidates;
+    }
+
+    private static List<PruneItem> items(List<CatalogEntry> entries, List<RetentionDecision> decisions) {
+        Map<String, CatalogEntry> byKey = new HashMap<>();
+        for (CatalogEntry entry : entries) {
+            byKey.put(entry.key(), entry);
+        }
         List<PruneItem> items = new ArrayList<>();
-        for (RetentionDecision decision : RetentionPlanner.plan(candidates, policy, now, catalog.zone())) {
+        for (RetentionDecision decision : decisions) {
             CatalogEntry entry = byKey.get(decision.candidate().id());
             if (entry != null) {
                 items.add(new PruneItem(entry, decision));

@@ -13,6 +13,7 @@ import dev.dbbackup.engine.RestoreSession;
 import dev.dbbackup.engine.TargetState;
 import dev.dbbackup.pipeline.Compression;
 import dev.dbbackup.pipeline.DumpReader;
+import dev.dbbackup.storage.local.DirectoryLock;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -92,6 +93,17 @@ public class RestoreOperation {
             }
         }
 
+        DirectoryLock lock = FolderLock.hold(settings, "restore");
+        try {
+            return restore(settings, request, catalog, entry, location, target, engine, manifest, before, notes, startNanos);
+        } finally {
+            FolderLock.release(lock);
+        }
+    }
+
+    private RestoreReport restore(Settings settings, RestoreRequest request, BackupCatalog catalog, CatalogEntry entry, String location,
+                                  DatabaseUrl target, DatabaseEngine engine, Optional<BackupManifest> manifest, TargetState before,
+                                  List<String> notes, long startNanos) {
         String safety = before.isEmpty() ? null : backups.safetyBackup(settings, engine, target);
         LOG.infof("restoring %s into %s", location, target.redacted());
         int tables;
