@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dbbackup.testing.Cli;
 import dev.dbbackup.testing.SampleDatabase;
+import dev.dbbackup.storage.local.DirectoryLock;
 import dev.dbbackup.testing.SqliteDatabaseComparator;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -397,6 +398,40 @@ class SqliteBackupCliIT {
             assertEquals(0, dbbackup(env(), "list").exitCode());
         } catch (java.net.BindException e) {
             throw new AssertionError("ports 8080/9000 are busy on this machine; free them to run this test", e);
+        }
+    }
+
+    @Test
+    void aSecondRunIsRefusedWhileTheFolderIsLockedAndAStaleLockIsTakenOver() throws Exception {
+        backupAt("2025-11-04T02:00:00Z");
+        Path backups = dir.resolve("backups");
+        try (DirectoryLock held = DirectoryLock.acquire(backups, "backup daily")) {
+            Cli.Result blocked = dbbackup(env("DBBACKUP_NOW", "2025-11-05T02:00:00Z"), "backup");
+            assertEquals(5, blocked.exitCode(), blocked::toString);
+            assertTrue(blocked.stderr().contains("pid " + ProcessHandle.current().pid()), "names the holder: " + blocked.stderr());
+            assertEquals(5, dbbackup(env(), "prune").exitCode());
+            assertFalse(Files.exists(backups.resolve("daily/backup_daily_20251105_020000.sql.gz")));
+        }
+        // A killed run leaves its text in the lock file but no OS lock: the next run takes over.
+        Files.writeString(backups.resolve(DirectoryLock.FILE_NAME), "pid 999999 on gone-host since 2025-11-05T01:00:00Z (backup daily)");
+        Cli.Result after = dbbackup(env("DBBACKUP_NOW", "2025-11-05T02:00:00Z"), "backup");
+        assertEquals(0, after.exitCode(), after::toString);
+        assertTrue(after.stderr().contains("took over the lock"), after.stderr());
+    }
+
+    @Test
+    void keepLastIsTheSafeDiskFullRecipe() throws Exception {
+        Path first = backupAt("2025-11-01T02:00:00Z", "--type", "daily");
+        for (int day = 2; day <= 6; day++) {
+            copyBackup(first, "daily", String.format("202511%02d_020000", day));
+        }
+        Files.delete(Path.of(dir.resolve("backups/daily/backup_daily_20251106_020000.sql.gz") + ".json"));
+        Cli.Result result = dbbackup(env(), "prune", "--keep-last", "2");
+        assertEquals(0, result.exitCode(), result::toString);
+        try (Stream<Path> files = Files.list(dir.resolve("backups/daily"))) {
+            assertEquals(List.of("backup_daily_20251104_020000.sql.gz", "backup_daily_20251105_020000.sql.gz"),
+                    files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".gz")).sorted().toList(),
+                    "the two newest VALID backups stay; the newest file had no manifest");
         }
     }
 
