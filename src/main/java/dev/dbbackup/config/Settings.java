@@ -4,6 +4,7 @@ import dev.dbbackup.engine.DatabaseUrl;
 import dev.dbbackup.retention.RetentionPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Optional;
 
@@ -16,7 +17,8 @@ import java.util.Optional;
  * @param zone        time zone of backup file names and of the type/retention calendar
  * @param clock       the clock ("now"); fixed by DBBACKUP_NOW for tests and rehearsals
  * @param compressionLevel gzip level 1..9
+ * @param maxAge    age over which the newest good backup makes health fail (BACKUP_MAX_AGE, default 26 h)
  */
 public record Settings(DatabaseUrl databaseUrl, Path backupDir, RetentionPolicy retention, ZoneId zone,
-                       Clock clock, int compressionLevel, Optional<Path> logFile) {
+                       Clock clock, int compressionLevel, Optional<Path> logFile, Duration maxAge) {
 }

@@ -5,6 +5,8 @@ import dev.dbbackup.retention.RetentionPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.DateTimeException;
+import java.time.Duration;
+import java.util.Locale;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
@@ -22,6 +24,8 @@ public final class SettingsResolver {
     public static final String TIMEZONE = "BACKUP_TIMEZONE";
     public static final String COMPRESSION_LEVEL = "BACKUP_COMPRESSION_LEVEL";
     public static final String LOG_FILE = "BACKUP_LOG_FILE";
+    /** Age over which the newest good backup makes the health check fail. */
+    public static final String MAX_AGE = "BACKUP_MAX_AGE";
     /** Fixes "now" (ISO-8601 instant) for rehearsals and tests of the type/retention calendar. */
     public static final String NOW = "DBBACKUP_NOW";
 
@@ -41,7 +45,8 @@ public final class SettingsResolver {
         Clock clock = clock(sources, zone);
         int level = intIn(sources, COMPRESSION_LEVEL, 6, 1, 9);
         Optional<Path> logFile = sources.get(LOG_FILE).filter(s -> !s.isBlank()).map(Path::of);
-        return new Settings(url, backupDir, retention, zone, clock, level, logFile);
+        Duration maxAge = duration(MAX_AGE, sources.get(MAX_AGE).orElse("26h"));
+        return new Settings(url, backupDir, retention, zone, clock, level, logFile, maxAge);
     }
 
     private static DatabaseUrl databaseUrl(SettingSources sources) {
@@ -80,6 +85,25 @@ public final class SettingsResolver {
                     "set it to a number from " + min + " to " + max);
         }
         return parsed;
+    }
+
+    /** A duration such as 26h, 90m, 2d, 30s or ISO-8601 (PT26H). */
+    public static Duration duration(String setting, String value) {
+        String v = value.strip().toLowerCase(Locale.ROOT);
+        try {
+            if (v.matches("\\d+[smhd]")) {
+                long n = Long.parseLong(v.substring(0, v.length() - 1));
+                return switch (v.charAt(v.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(n);
+                    case 'm' -> Duration.ofMinutes(n);
+                    case 'h' -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            }
+            return Duration.parse(value.strip().toUpperCase(Locale.ROOT));
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new ConfigException(setting + " '" + value + "' is not a duration", "use e.g. 26h, 90m or 2d");
+        }
     }
 
     private static ZoneId zone(SettingSources sources) {

@@ -436,11 +436,29 @@ class SqliteBackupCliIT {
     }
 
     @Test
+    void healthFailsWhenTheNewestGoodBackupIsOlderThanTheLimit() throws Exception {
+        Cli.Result none = dbbackup(env("DBBACKUP_NOW", "2025-11-04T02:00:00Z"), "health");
+        assertEquals(8, none.exitCode(), none::toString);
+        assertTrue(none.stdout().startsWith("DOWN: no good backup"), none.stdout());
+
+        backupAt("2025-11-04T02:00:00Z");
+        Cli.Result fresh = dbbackup(env("DBBACKUP_NOW", "2025-11-05T03:59:00Z"), "health");
+        assertEquals(0, fresh.exitCode(), fresh::toString);
+        Cli.Result stale = dbbackup(env("DBBACKUP_NOW", "2025-11-05T04:01:00Z"), "health", "--format", "json");
+        assertEquals(8, stale.exitCode(), stale::toString);
+        JsonNode json = JSON.readTree(stale.stdout());
+        assertEquals("DOWN", json.get("status").asText());
+        assertEquals(26 * 3600 + 60, json.get("ageSeconds").asLong());
+        assertEquals(0, dbbackup(env("DBBACKUP_NOW", "2025-11-05T04:01:00Z", "BACKUP_MAX_AGE", "2d"), "health").exitCode());
+        assertEquals(8, dbbackup(env("DBBACKUP_NOW", "2025-11-04T03:01:00Z"), "health", "--max-age", "60m").exitCode());
+    }
+
+    @Test
     void helpShowsExamplesAndExitCodes() {
         Cli.Result top = dbbackup(env(), "--help");
         assertEquals(0, top.exitCode());
         assertTrue(top.stdout().contains("Exit codes:") && top.stdout().contains("4  the restore target already holds tables"), top.stdout());
-        for (String command : List.of("backup", "restore", "list", "verify", "prune")) {
+        for (String command : List.of("backup", "restore", "list", "verify", "prune", "health")) {
             Cli.Result help = dbbackup(env(), command, "--help");
             assertEquals(0, help.exitCode(), command);
             assertTrue(help.stdout().contains("Examples:"), command + " --help has examples");
