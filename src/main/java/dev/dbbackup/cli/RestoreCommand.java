@@ -42,6 +42,9 @@ public class RestoreCommand implements Callable<Integer> {
     @Option(names = "--clean", description = "Replace a target that already holds tables.")
     boolean clean;
 
+    @Option(names = "--force", description = "Restore even a backup file that other users could have written to.")
+    boolean force;
+
     @Inject
     RestoreOperation restore;
 
@@ -49,7 +52,7 @@ public class RestoreCommand implements Callable<Integer> {
     public Integer call() {
         Settings settings = common.settings();
         RestoreOperation.RestoreReport report = restore.run(settings,
-                new RestoreOperation.RestoreRequest(backup, dryRun, yes, clean), new TerminalConfirmation());
+                new RestoreOperation.RestoreRequest(backup, dryRun, yes, clean, force), new TerminalConfirmation());
         PrintWriter out = spec.commandLine().getOut();
         if (report.dryRun()) {
             out.println("dry run: " + report.backupLocation() + " passed validation");

@@ -43,7 +43,7 @@ public class RestoreOperation {
     @Inject
     BackupOperation backups;
 
-    public record RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean) {
+    public record RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force) {
     }
 
     public record RestoreReport(String backupLocation, String target, boolean dryRun, TargetState targetBefore, int tables,
@@ -65,6 +65,9 @@ public class RestoreOperation {
                     "restore it into a " + manifest.get().engine() + " database with --database-url");
         }
 
+        if (!request.force()) {
+            refuseWritableByOthers(location);
+        }
         VerifyOperation.VerificationResult verification = verifier.verify(catalog, entry, settings.clock().instant());
         if (!verification.passed()) {
             throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "refusing to restore " + location + ": "
@@ -143,6 +146,18 @@ public class RestoreOperation {
         Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
         LOG.infof("restore finished: %d tables, %d rows in %.1f s", tables, rows, duration.toMillis() / 1000.0);
         return new RestoreReport(location, target.redacted(), false, before, tables, rows, duration, previous, safety, notes);
+    }
+
+    private static void refuseWritableByOthers(String location) {
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = java.nio.file.Files.getPosixFilePermissions(java.nio.file.Path.of(location));
+            if (mode.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
+                throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "backup " + location + " is writable by every user, so anyone could have altered it",
+                        "check it, then 'chmod o-w' it or pass --force; nothing was changed");
+            }
+        } catch (UnsupportedOperationException | IOException e) {
+            // no POSIX permissions to check on this file system
+        }
     }
 
     private static void compareRowCounts(Map<String, Long> expected, Map<String, Long> actual, String location) {

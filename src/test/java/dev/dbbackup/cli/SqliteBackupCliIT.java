@@ -454,6 +454,18 @@ class SqliteBackupCliIT {
     }
 
     @Test
+    void restoreRefusesABackupThatOtherUsersCouldHaveWrittenUnlessForced() throws Exception {
+        Path backup = backupAt("2025-11-04T02:00:00Z");
+        Files.setPosixFilePermissions(backup, PosixFilePermissions.fromString("rw-rw-rw-"));
+        Cli.Result refused = dbbackup(env(), "restore", backup.toString(), "--database-url", "sqlite:///./recovery.db", "--yes");
+        assertEquals(3, refused.exitCode(), refused::toString);
+        assertTrue(refused.stderr().contains("writable by every user"), refused.stderr());
+        assertFalse(Files.exists(dir.resolve("recovery.db")));
+        Cli.Result forced = dbbackup(env(), "restore", backup.toString(), "--database-url", "sqlite:///./recovery.db", "--yes", "--force");
+        assertEquals(0, forced.exitCode(), forced::toString);
+    }
+
+    @Test
     void helpShowsExamplesAndExitCodes() {
         Cli.Result top = dbbackup(env(), "--help");
         assertEquals(0, top.exitCode());
