@@ -1,6 +1,7 @@
 package dev.dbbackup.config;
 
 import dev.dbbackup.engine.DatabaseUrl;
+import dev.dbbackup.pipeline.Compression;
 import dev.dbbackup.retention.RetentionPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,9 +17,16 @@ import java.util.Optional;
  * @param backupDir   root of the daily/weekly/monthly folders
  * @param zone        time zone of backup file names and of the type/retention calendar
  * @param clock       the clock ("now"); fixed by DBBACKUP_NOW for tests and rehearsals
- * @param compressionLevel gzip level 1..9
+ * @param compressionLevel gzip level 1..9 (BACKUP_COMPRESSION_LEVEL)
  * @param maxAge    age over which the newest good backup makes health fail (BACKUP_MAX_AGE, default 26 h)
+ * @param compression compression of new backups (BACKUP_COMPRESSION, e.g. gzip:6 or zstd:3)
  */
 public record Settings(DatabaseUrl databaseUrl, Path backupDir, RetentionPolicy retention, ZoneId zone,
-                       Clock clock, int compressionLevel, Optional<Path> logFile, Duration maxAge) {
+                       Clock clock, int compressionLevel, Optional<Path> logFile, Duration maxAge, Compression compression) {
+
+    /** Settings whose backups use gzip at {@code compressionLevel} on every core. */
+    public Settings(DatabaseUrl databaseUrl, Path backupDir, RetentionPolicy retention, ZoneId zone,
+                    Clock clock, int compressionLevel, Optional<Path> logFile, Duration maxAge) {
+        this(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, Compression.gzip(compressionLevel));
+    }
 }

@@ -55,7 +55,7 @@ public class BackupOperation {
         DatabaseUrl source = settings.databaseUrl();
         DatabaseEngine engine = engines.forUrl(source);
         requireSource(engine, source);
-        Compression compression = Compression.gzip(settings.compressionLevel());
+        Compression compression = settings.compression();
         BackupName name = BackupName.of(type, started, settings.zone(), 0, ".sql" + compression.suffix());
 
         if (dryRun) {
@@ -134,11 +134,11 @@ public class BackupOperation {
                 .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"));
         String base = "pre-restore/pre-restore_" + sanitize(target.database()) + "_" + stamp;
         try (BackupStore.PendingObject pending = store.create()) {
-            DumpWriter.Written written = DumpWriter.write(pending.output(), Compression.gzip(settings.compressionLevel()),
+            DumpWriter.Written written = DumpWriter.write(pending.output(), settings.compression(),
                     plain -> engine.dump(target, DumpOptions.defaults(), plain));
             String key = null;
             for (int i = 0; key == null && i < MAX_SAME_SECOND; i++) {
-                String candidate = base + (i == 0 ? "" : "_" + i) + ".sql.gz";
+                String candidate = base + (i == 0 ? "" : "_" + i) + ".sql" + settings.compression().suffix();
                 try {
                     pending.commit(candidate);
                     key = candidate;
@@ -223,7 +223,7 @@ public class BackupOperation {
                 Duration.between(started, finished).toMillis() / 1000.0,
                 new BackupManifest.Sizes(written.plainBytes(), written.plainSha256()),
                 new BackupManifest.Sizes(written.storedBytes(), written.storedSha256()),
-                Compression.gzip(settings.compressionLevel()).toString(),
+                settings.compression().toString(),
                 null,
                 new java.util.TreeMap<>(written.dump().tableRows()),
                 totalRows,
