@@ -24,7 +24,9 @@ public final class DumpReader implements AutoCloseable {
     private static final Chunk END = new Chunk(null, 0, null);
 
     private final HashingInputStream stored;
-    private final HashingInputStream plainHashing;
+    private final Compression compression;
+    /** Made by the decompressing thread, which is the only one to read it until that thread has ended. */
+    private volatile HashingInputStream plainHashing;
     private final LastLineTracker tracker = new LastLineTracker();
     private final TransferMeter meter;
     private final BlockingQueue<Chunk> filled = new ArrayBlockingQueue<>(CHUNKS + 1);
@@ -41,7 +43,7 @@ public final class DumpReader implements AutoCloseable {
     /** As {@link #DumpReader(InputStream, Compression)}, keeping {@code meter} (may be null) up to date. */
     public DumpReader(InputStream storedBytes, Compression compression, TransferMeter meter) throws IOException {
         this.stored = new HashingInputStream(storedBytes);
-        this.plainHashing = new HashingInputStream(compression.decompress(stored));
+        this.compression = compression;
         this.meter = meter;
         for (int i = 0; i < CHUNKS; i++) {
             free.add(new byte[CHUNK_SIZE]);
@@ -86,12 +88,12 @@ public final class DumpReader implements AutoCloseable {
 
     public long plainBytes() {
         awaitDecompressor();
-        return plainHashing.count();
+        return plainHashing == null ? 0 : plainHashing.count();
     }
 
     public String plainSha256() {
         awaitDecompressor();
-        return plainHashing.sha256();
+        return plainHashing == null ? Sha256.hex(Sha256.newDigest().digest()) : plainHashing.sha256();
     }
 
     public String lastLine() {
@@ -106,7 +108,11 @@ public final class DumpReader implements AutoCloseable {
         }
         closed = true;
         stopDecompressor();
-        plainHashing.close();
+        if (plainHashing != null) {
+            plainHashing.close();
+        } else {
+            stored.close();
+        }
     }
 
     private synchronized void startDecompressor() {
@@ -120,6 +126,8 @@ public final class DumpReader implements AutoCloseable {
     /** Body of the decompressing thread: fills free chunks with plain SQL and queues them in order. */
     private void decompress() {
         try {
+            // the decompressor reads the file's header as it is made, so it is made here, off the reader's thread
+            plainHashing = new HashingInputStream(compression.decompress(stored));
             while (!stopping) {
                 byte[] buffer = take(free);
                 if (buffer == null) {
@@ -276,6 +284,9 @@ public final class DumpReader implements AutoCloseable {
 
         /** Makes {@link #chunk} one with unread bytes; false at the end of the SQL. */
         private boolean nextChunk() throws IOException {
+            if (closed) {
+                throw new IOException("the backup reader is closed");
+            }
             if (failure != null) {
                 throw rethrow(failure);
             }
@@ -284,9 +295,6 @@ public final class DumpReader implements AutoCloseable {
             }
             if (chunk != null && position < chunk.length) {
                 return true;
-            }
-            if (closed) {
-                throw new IOException("the backup reader is closed");
             }
             if (chunk != null) {
                 free.add(chunk.data);
