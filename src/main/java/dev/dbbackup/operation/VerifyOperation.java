@@ -65,7 +65,7 @@ public class VerifyOperation {
         if (entry.manifest().isPresent() && entry.manifestProblem().isEmpty()) {
             BackupManifest.Verification verification = new BackupManifest.Verification(
                     result.passed() ? "passed" : "failed", now.toString(), String.join(", ", result.passedChecks()),
-                    result.failure().orElse(null));
+                    result.failure().orElse(null), null);
             try {
                 catalog.saveManifest(entry.key(), entry.manifest().get().withVerification(verification));
             } catch (IOException e) {
