@@ -91,7 +91,7 @@ class SqliteBackupCliIT {
 
         Cli.Result restoredByStockTools = Cli.tool(dir, "sh", "-c", "gunzip -c '" + backup + "' | sqlite3 -bail stock.db");
         assertEquals(0, restoredByStockTools.exitCode(), restoredByStockTools::toString);
-        assertEquals(List.of(), SqliteDatabaseComparator.differences(app, dir.resolve("stock.db")));
+        assertEquals(List.of(), SqliteDatabaseComparator.compare(app, dir.resolve("stock.db")));
     }
 
     @Test
@@ -198,7 +198,7 @@ class SqliteBackupCliIT {
         Path backup = backupAt("2025-11-04T02:00:00Z");
         Cli.Result result = dbbackup(env(), "restore", backup.toString(), "--database-url", "sqlite:///./copy.db", "--yes");
         assertEquals(0, result.exitCode(), result::toString);
-        assertEquals(List.of(), SqliteDatabaseComparator.differences(app, dir.resolve("copy.db")));
+        assertEquals(List.of(), SqliteDatabaseComparator.compare(app, dir.resolve("copy.db")));
     }
 
     @Test
@@ -222,7 +222,7 @@ class SqliteBackupCliIT {
 
         Cli.Result result = dbbackup(env(), "restore", "latest", "--clean", "--yes");
         assertEquals(0, result.exitCode(), result::toString);
-        assertEquals(List.of(), SqliteDatabaseComparator.differences(pristine, app));
+        assertEquals(List.of(), SqliteDatabaseComparator.compare(pristine, app));
         assertEquals(modified, sha256(dir.resolve("app.db.bak")), "the previous database stays as app.db.bak");
         try (Stream<Path> safety = Files.list(dir.resolve("backups/pre-restore"))) {
             assertEquals(2, safety.count(), "a safety backup and its manifest");
