@@ -52,8 +52,15 @@ public class TestRestoreOperation {
         DatabaseUrl near = scratchUrl.orElse(settings.databaseUrl());
         String engineName = entry.manifest().map(BackupManifest::engine).orElse(null);
         DatabaseEngine engine = engineName != null ? engines.byName(engineName) : engines.forUrl(near);
-        try (ScratchTarget scratch = engine.createScratch(near);
-             RestoreSession session = engine.beginRestore(scratch.url(), RestoreOptions.defaults())) {
+        ScratchTarget scratch;
+        try {
+            scratch = engine.createScratch(near);
+        } catch (EngineException e) {
+            // A scratch target we cannot create says nothing about the backup: fail the run, do not mark the backup.
+            throw new DbBackupException(ExitCode.FAILURE, "cannot create a scratch target for the test-restore: " + e.getMessage(),
+                    "give a server where a temporary database may be created with --scratch-url, or fix the permissions", e);
+        }
+        try (scratch; RestoreSession session = engine.beginRestore(scratch.url(), RestoreOptions.defaults())) {
             LOG.infof("test-restore of %s into scratch target %s", location, scratch.url().redacted());
             RestoreExecution.Checked restored = RestoreExecution.applyAndCheck(session, catalog, entry, location);
             passed.add("test-restore (" + restored.tables() + " tables, " + restored.rows() + " rows)");
