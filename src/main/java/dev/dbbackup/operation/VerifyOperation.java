@@ -96,7 +96,7 @@ public class VerifyOperation {
             return fail(entry, location, passed, notes, e.getMessage());
         }
         try (InputStream in = catalog.store().open(entry.key());
-             DumpReader reader = new DumpReader(in, compression)) {
+             DumpReader reader = openReader(in, compression)) {
             String decompressionError = null;
             try {
                 reader.drain();
@@ -129,8 +129,26 @@ public class VerifyOperation {
             }
             passed.add("end marker");
             return new VerificationResult(entry.key(), location, passed, Optional.empty(), notes, marker.get(), reader.plainBytes());
+        } catch (HeaderException e) {
+            String checksum = entry.manifest().isPresent() ? "checksum mismatch and " : "";
+            return fail(entry, location, passed, notes, checksum + "decompression failed: " + describe(e));
         } catch (IOException e) {
             return fail(entry, location, passed, notes, "cannot read the file: " + describe(e));
+        }
+    }
+
+    /** Opening reads the compressed header, so a file that is not compressed at all fails here. */
+    private static DumpReader openReader(InputStream in, Compression compression) throws IOException {
+        try {
+            return new DumpReader(in, compression);
+        } catch (IOException e) {
+            throw new HeaderException(e);
+        }
+    }
+
+    private static final class HeaderException extends IOException {
+        HeaderException(IOException cause) {
+            super(cause.getMessage(), cause);
         }
     }
 
