@@ -130,8 +130,7 @@ public class VerifyOperation {
             passed.add("end marker");
             return new VerificationResult(entry.key(), location, passed, Optional.empty(), notes, marker.get(), reader.plainBytes());
         } catch (HeaderException e) {
-            String checksum = entry.manifest().isPresent() ? "checksum mismatch and " : "";
-            return fail(entry, location, passed, notes, checksum + "decompression failed: " + describe(e));
+            return fail(entry, location, passed, notes, "decompression failed: " + describe(e));
         } catch (IOException e) {
             return fail(entry, location, passed, notes, "cannot read the file: " + describe(e));
         }
