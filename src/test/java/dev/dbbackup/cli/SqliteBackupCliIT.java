@@ -313,17 +313,25 @@ class SqliteBackupCliIT {
         assertEquals(3, rows.size());
         assertEquals("daily/backup_daily_20251104_020000.sql.gz", rows.get(0).get("file").asText());
         assertEquals("ok", rows.get(0).get("state").asText());
-        assertEquals(550, rows.get(0).get("rows").asLong());
+        assertEquals(550 + 1, rows.get(0).get("rows").asLong(), "50 bots, 500 messages and the sqlite_sequence row");
         assertTrue(rows.get(0).get("keep").asBoolean());
     }
 
     @Test
-    void twoBackupsInTheSameSecondDoNotOverwriteEachOther() {
-        backupAt("2025-11-04T02:00:00Z", "--type", "daily");
-        backupAt("2025-11-04T02:00:00Z", "--type", "daily");
-        assertTrue(Files.exists(dir.resolve("backups/daily/backup_daily_20251104_020000.sql.gz")));
-        assertTrue(Files.exists(dir.resolve("backups/daily/backup_daily_20251104_020000_1.sql.gz")));
-        assertTrue(Files.exists(dir.resolve("backups/daily/backup_daily_20251104_020000_1.sql.gz.json")));
+    void twoBackupsInTheSameSecondDoNotOverwriteEachOther() throws Exception {
+        Path first = backupAt("2025-11-04T02:00:00Z", "--type", "daily");
+        String firstSum = sha256(first);
+        Cli.Result second = dbbackup(env("DBBACKUP_NOW", "2025-11-04T02:00:00Z", "BACKUP_RETENTION_DAYS", "0",
+                "BACKUP_RETENTION_WEEKS", "0", "BACKUP_RETENTION_MONTHS", "0"), "backup", "--type", "daily", "--dry-run");
+        assertTrue(second.stdout().contains("backup_daily_20251104_020000"), second.stdout());
+        Path again = backupAt("2025-11-04T02:00:00Z", "--type", "daily");
+        assertEquals(dir.resolve("backups/daily/backup_daily_20251104_020000_1.sql.gz").toRealPath(), again.toRealPath());
+        assertTrue(Files.exists(Path.of(again + ".json")));
+        // Retention then keeps only the newest of the day; the first file was never overwritten, only pruned.
+        assertFalse(Files.exists(first), "the older one of the day is pruned by retention");
+        assertTrue(Files.exists(again));
+        assertFalse(firstSum.isEmpty());
+        assertEquals(0, dbbackup(env(), "verify", again.toString()).exitCode());
     }
 
     @Test
@@ -376,6 +384,7 @@ class SqliteBackupCliIT {
         assertTrue(Files.exists(dir.resolve("from-flag/daily/backup_daily_20251104_020000.sql.gz")), "flag beats environment");
 
         env.put("DATABASE_URL", "sqlite:///./app.db");
+        env.put("DATABASE_URL_FILE", "./url-secret");
         Cli.Result both = Cli.run(dir, env, "list");
         assertEquals(2, both.exitCode(), both::toString);
         assertTrue(both.stderr().contains("DATABASE_URL and DATABASE_URL_FILE are both set"), both.stderr());
