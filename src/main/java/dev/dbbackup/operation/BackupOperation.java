@@ -10,10 +10,13 @@ import dev.dbbackup.config.Settings;
 import dev.dbbackup.engine.DatabaseEngine;
 import dev.dbbackup.engine.DatabaseUrl;
 import dev.dbbackup.engine.DumpOptions;
+import dev.dbbackup.engine.DumpProgress;
 import dev.dbbackup.engine.EngineException;
 import dev.dbbackup.engine.TargetState;
 import dev.dbbackup.pipeline.Compression;
 import dev.dbbackup.pipeline.DumpWriter;
+import dev.dbbackup.pipeline.ProgressDisplay;
+import dev.dbbackup.pipeline.TransferMeter;
 import dev.dbbackup.storage.BackupStore;
 import dev.dbbackup.storage.local.DirectoryLock;
 import dev.dbbackup.storage.local.LocalBackupStore;
@@ -93,7 +96,12 @@ public class BackupOperation {
         DumpWriter.Written written;
         String key;
         try (BackupStore.PendingObject pending = store.create()) {
-            written = DumpWriter.write(pending.output(), compression, plain -> engine.dump(source, options, plain));
+            TransferMeter meter = new TransferMeter();
+            DumpOptions metered = withMeter(options, meter);
+            if (ProgressDisplay.current().enabled()) {
+                expectLikeLastTime(catalog, source, meter);
+            }
+            written = DumpWriter.write(pending.output(), compression, plain -> engine.dump(source, metered, plain), meter);
             key = commitUnique(pending, name);
         } catch (EngineException | IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "backup of " + source.database() + " failed: " + e.getMessage(),
@@ -157,6 +165,32 @@ public class BackupOperation {
         } catch (EngineException | IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "safety backup of the restore target " + target.database() + " failed: " + e.getMessage(),
                     "nothing was restored; free space in BACKUP_DIR or fix the target, then run the restore again", e);
+        }
+    }
+
+    /** The engine's per-table progress also feeds the progress display. */
+    private static DumpOptions withMeter(DumpOptions options, TransferMeter meter) {
+        DumpProgress forward = options.progress();
+        return new DumpOptions(options.schemas(), options.excludeSchemas(), options.excludeTableData(), options.noOwner(),
+                options.noPrivileges(), options.jobs(), (table, rows) -> {
+                    forward.tableDone(table, rows);
+                    meter.tableDone(table, rows);
+                });
+    }
+
+    /** The previous backup of the same database tells the display roughly how much to expect (for an ETA). */
+    private static void expectLikeLastTime(BackupCatalog catalog, DatabaseUrl source, TransferMeter meter) {
+        try {
+            for (CatalogEntry entry : catalog.entries()) {
+                Optional<BackupManifest> previous = entry.manifest();
+                if (previous.isPresent() && source.redacted().equals(previous.get().source()) && previous.get().plain() != null) {
+                    BackupManifest m = previous.get();
+                    meter.expect(m.plain().bytes(), -1, m.tables() == null ? -1 : m.tables().size(), m.totalRows());
+                    return;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no estimate: the display shows no ETA
         }
     }
 

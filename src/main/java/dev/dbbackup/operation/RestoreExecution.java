@@ -34,7 +34,7 @@ final class RestoreExecution {
         Optional<BackupManifest> manifest = entry.manifest();
         List<String> notes = new ArrayList<>();
         try (InputStream in = catalog.store().open(entry.key());
-             DumpReader reader = new DumpReader(in, Compression.forFileName(entry.fileName()))) {
+             DumpReader reader = new DumpReader(in, Compression.forFileName(entry.fileName()), entry.size())) {
             session.apply(reader.plain());
             reader.drain();
             if (manifest.isPresent() && !manifest.get().stored().sha256().equals(reader.storedSha256())) {

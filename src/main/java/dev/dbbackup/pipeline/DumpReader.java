@@ -33,6 +33,7 @@ public final class DumpReader implements AutoCloseable {
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(CHUNKS);
     private final InputStream plain = new Pipe();
     private Thread decompressor;
+    private ProgressDisplay.Shown shown;
     private volatile boolean stopping;
     private boolean closed;
 
@@ -40,14 +41,28 @@ public final class DumpReader implements AutoCloseable {
         this(storedBytes, compression, null);
     }
 
+    /**
+     * As {@link #DumpReader(InputStream, Compression)}, for a file of {@code storedSize} bytes (-1 = unknown),
+     * so a progress display can tell how far the read has come.
+     */
+    public DumpReader(InputStream storedBytes, Compression compression, long storedSize) throws IOException {
+        this(storedBytes, compression, meterExpecting(storedSize));
+    }
+
     /** As {@link #DumpReader(InputStream, Compression)}, keeping {@code meter} (may be null) up to date. */
     public DumpReader(InputStream storedBytes, Compression compression, TransferMeter meter) throws IOException {
         this.stored = new HashingInputStream(storedBytes);
         this.compression = compression;
-        this.meter = meter;
+        this.meter = meter == null ? new TransferMeter() : meter;
         for (int i = 0; i < CHUNKS; i++) {
             free.add(new byte[CHUNK_SIZE]);
         }
+    }
+
+    private static TransferMeter meterExpecting(long storedSize) {
+        TransferMeter meter = new TransferMeter();
+        meter.expect(-1, storedSize, -1, -1);
+        return meter;
     }
 
     /** The decompressed SQL. */
@@ -108,6 +123,7 @@ public final class DumpReader implements AutoCloseable {
         }
         closed = true;
         stopDecompressor();
+        hideProgress();
         if (plainHashing != null) {
             plainHashing.close();
         } else {
@@ -117,9 +133,17 @@ public final class DumpReader implements AutoCloseable {
 
     private synchronized void startDecompressor() {
         if (decompressor == null && !stopping) {
+            shown = ProgressDisplay.current().show("read", meter);
             decompressor = new Thread(this::decompress, "restore-decompress");
             decompressor.setDaemon(true);
             decompressor.start();
+        }
+    }
+
+    private synchronized void hideProgress() {
+        if (shown != null) {
+            shown.close();
+            shown = null;
         }
     }
 
@@ -136,10 +160,8 @@ public final class DumpReader implements AutoCloseable {
                 int n = readFully(buffer);
                 if (n > 0) {
                     tracker.update(buffer, 0, n);
-                    if (meter != null) {
-                        meter.plainBytes(plainHashing.count());
-                        meter.storedBytes(stored.count());
-                    }
+                    meter.plainBytes(plainHashing.count());
+                    meter.storedBytes(stored.count());
                     put(new Chunk(buffer, n, null));
                 }
                 if (n < buffer.length) {
@@ -304,10 +326,12 @@ public final class DumpReader implements AutoCloseable {
             Chunk next = takeFilled();
             if (next == END) {
                 ended = true;
+                hideProgress();
                 return false;
             }
             if (next.error != null) {
                 ended = true;
+                hideProgress();
                 failure = next.error;
                 throw rethrow(failure);
             }

@@ -40,14 +40,15 @@ public final class DumpWriter {
      */
     public static Written write(OutputStream sink, Compression compression, DumpBody body, TransferMeter meter)
             throws IOException, EngineException {
-        StoredTap stored = new StoredTap(sink, meter);
+        TransferMeter shownMeter = meter == null ? new TransferMeter() : meter;
+        StoredTap stored = new StoredTap(sink, shownMeter);
         OutputStream compressor = compression.compress(stored);
-        PlainTap plain = new PlainTap(compressor, meter);
+        PlainTap plain = new PlainTap(compressor, shownMeter);
         // engines that write a few bytes at a time still reach the compressor in 64 KiB pieces
         OutputStream buffered = new java.io.BufferedOutputStream(plain, 1 << 16);
         DumpResult result;
         boolean finished = false;
-        try {
+        try (ProgressDisplay.Shown shown = ProgressDisplay.current().show("backup", shownMeter)) {
             result = body.writeTo(buffered);
             buffered.flush();
             compressor.close();
@@ -95,9 +96,7 @@ public final class DumpWriter {
             digest.update(b, off, len);
             tracker.update(b, off, len);
             count += len;
-            if (meter != null) {
-                meter.plainBytes(count);
-            }
+            meter.plainBytes(count);
         }
 
         /** An engine's flush must not cut the compressed stream into smaller blocks (zstd would). */
@@ -135,9 +134,7 @@ public final class DumpWriter {
             out.write(b, off, len);
             digest.update(b, off, len);
             count += len;
-            if (meter != null) {
-                meter.storedBytes(count);
-            }
+            meter.storedBytes(count);
         }
 
         long count() {

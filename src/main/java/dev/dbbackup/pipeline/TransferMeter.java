@@ -57,11 +57,13 @@ public final class TransferMeter {
         return expectedTables;
     }
 
-    void plainBytes(long total) {
+    /** Bytes of plain SQL so far (one writer). */
+    public void plainBytes(long total) {
         plainBytes = total;
     }
 
-    void storedBytes(long total) {
+    /** Bytes of the stored file so far (one writer). */
+    public void storedBytes(long total) {
         storedBytes = total;
     }
 
