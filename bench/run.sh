@@ -24,6 +24,8 @@ ONLY=all
 KEEP=0
 OUT=$ROOT/bench/RESULTS.md
 SMALL_MB=100
+VARIANT_REPS=1
+RECOMMENDED_JAVA_OPTS="-Xmx128m -XX:+UseSerialGC"
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -60,6 +62,7 @@ JAVA_OPTS=${BENCH_JAVA_OPTS:-}
 DBBACKUP="java $JAVA_OPTS -jar $JAR"
 
 mkdir -p "$WORK"
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 RESULTS=$WORK/results.tsv
 : > "$RESULTS"
 NOTES=$WORK/notes.txt
@@ -74,26 +77,29 @@ want() { [ "$ONLY" = all ] || [ "$ONLY" = "$1" ]; }
 #   the size of OUTPUT_FILE (or -) and the largest peak RSS of any one process in the command.
 measure() {
   local group=$1 name=$2 ref=$3 prepare=$4 command=$5 output=$6
-  local times=() rss=0 i t r
-  for ((i = 1; i <= REPS; i++)); do
+  local reps=${7:-$REPS}
+  local times=() cpus=() rss=0 i t r u s
+  for ((i = 1; i <= reps; i++)); do
     bash -c "$prepare"
-    if ! /usr/bin/time -f "%e %M" -o "$WORK/run/time" bash -c "$command" >"$WORK/run/cmd.out" 2>&1; then
+    if ! /usr/bin/time -f "%e %M %U %S" -o "$WORK/run/time" bash -c "$command" >"$WORK/run/cmd.out" 2>&1; then
       echo "   $name FAILED:" >&2; tail -5 "$WORK/run/cmd.out" >&2
-      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$name" "failed" "-" "-" "$ref" >>"$RESULTS"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$name" "failed" "-" "-" "$ref" "-" >>"$RESULTS"
       return 0
     fi
-    read -r t r < <(tail -1 "$WORK/run/time")
+    read -r t r u s < <(tail -1 "$WORK/run/time")
     times+=("$t")
+    cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN {printf "%.2f", u + s}')")
     [ "$r" -gt "$rss" ] && rss=$r
   done
-  local median size=-
+  local median cpu size=-
   median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}')
+  cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}')
   if [ "$output" != - ]; then
     # shellcheck disable=SC2086
     size=$(stat -c %s $output 2>/dev/null | head -1 || echo -)
   fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$name" "$median" "$size" "$rss" "$ref" >>"$RESULTS"
-  printf '   %-58s %8ss  %12s B  %7s KB RSS  (runs: %s)\n' "$name" "$median" "$size" "$rss" "${times[*]}"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$name" "$median" "$size" "$rss" "$ref" "$cpu" >>"$RESULTS"
+  printf '   %-58s %8ss  cpu %7ss  %12s B  %7s KB RSS  (runs: %s)\n' "$name" "$median" "$cpu" "$size" "$rss" "${times[*]}"
 }
 
 make_sqlite() { # MB FILE
@@ -115,14 +121,17 @@ sqlite_cases() { # LABEL DB
   measure "sqlite-$label backup" "dbbackup backup (gzip:6, all cores, default)" "sqlite3 .dump | gzip -6" "rm -rf $dir/backups" \
     "$ours" "$dir/backups/daily/*.sql.gz"
   if [ "$label" = main ]; then
+    measure "sqlite-$label backup" "dbbackup backup, JVM options $RECOMMENDED_JAVA_OPTS" "sqlite3 .dump | gzip -6" "rm -rf $dir/backups" \
+      "java $RECOMMENDED_JAVA_OPTS -jar $JAR backup --database-url sqlite:///$db --backup-dir $dir/backups --type daily -q" \
+      "$dir/backups/daily/*.sql.gz" "$VARIANT_REPS"
     measure "sqlite-$label backup" "dbbackup backup gzip:6 on 1 thread" "sqlite3 .dump | gzip -6" "rm -rf $dir/backups" \
-      "BACKUP_COMPRESSION_THREADS=1 $ours" "$dir/backups/daily/*.sql.gz"
+      "BACKUP_COMPRESSION_THREADS=1 $ours" "$dir/backups/daily/*.sql.gz" "$VARIANT_REPS"
     measure "sqlite-$label backup" "dbbackup backup gzip:1" "sqlite3 .dump | gzip -6" "rm -rf $dir/backups" \
-      "BACKUP_COMPRESSION=gzip:1 $ours" "$dir/backups/daily/*.sql.gz"
+      "BACKUP_COMPRESSION=gzip:1 $ours" "$dir/backups/daily/*.sql.gz" "$VARIANT_REPS"
     measure "sqlite-$label backup" "sqlite3 .dump | zstd -3 -T0" "" "rm -f $dir/ref.sql.zst" \
-      "sqlite3 $db .dump | zstd -q -3 -T0 > $dir/ref.sql.zst" "$dir/ref.sql.zst"
+      "sqlite3 $db .dump | zstd -q -3 -T0 > $dir/ref.sql.zst" "$dir/ref.sql.zst" "$VARIANT_REPS"
     measure "sqlite-$label backup" "dbbackup backup zstd:3" "sqlite3 .dump | zstd -3 -T0" "rm -rf $dir/backups" \
-      "BACKUP_COMPRESSION=zstd:3 $ours" "$dir/backups/daily/*.sql.zst"
+      "BACKUP_COMPRESSION=zstd:3 $ours" "$dir/backups/daily/*.sql.zst" "$VARIANT_REPS"
   fi
   # restore: the reference file for the stock tools, our own backup (with its manifest) for dbbackup
   measure "sqlite-$label restore" "gunzip -c | sqlite3" "" "rm -f $dir/target.db" \
@@ -164,15 +173,15 @@ fi
 
 # ---- compression stage alone
 if want pipeline; then
-  echo "== compression stage alone (no database; first 256 MB of the SQLite dump)"
-  sqlite3 "$WORK/sqlite-$SIZE_MB.db" .dump | head -c $((256 << 20)) > "$WORK/run/sample.sql" || true
+  echo "== compression stage alone (no database; first 128 MB of the SQLite dump)"
+  sqlite3 "$WORK/sqlite-$SIZE_MB.db" .dump | head -c $((128 << 20)) > "$WORK/run/sample.sql" || true
   CP="$ROOT/target/classes:$ROOT/target/quarkus-app/lib/main/*"
-  java -Xmx256m -cp "$CP" "$ROOT/bench/PipelineBench.java" "$WORK/run/sample.sql" "$REPS" "$WORK/run" | tee "$WORK/pipeline.tsv" |
-    awk -F'\t' '{printf "   %-45s %6ss %7s MB/s  %11s B  ratio %5s  read back %5ss\n", $1, $2, $3, $4, $5, $6}'
+  java -Xmx256m -cp "$CP" "$ROOT/bench/PipelineBench.java" "$WORK/run/sample.sql" "$VARIANT_REPS" "$WORK/run" | tee "$WORK/pipeline.tsv" |
+    awk -F'\t' '{printf "   %-45s %6ss cpu %6ss %7s MB/s  %11s B  ratio %5s  read back %5ss\n", $1, $2, $7, $3, $4, $5, $6}'
   for level in 1 6 9; do
-    measure "pipeline stock" "gzip -$level (stock, 1 thread)" "" "true" "gzip -$level < $WORK/run/sample.sql > $WORK/run/s.gz" "$WORK/run/s.gz"
+    measure "pipeline stock" "gzip -$level (stock, 1 thread)" "" "true" "gzip -$level < $WORK/run/sample.sql > $WORK/run/s.gz" "$WORK/run/s.gz" "$VARIANT_REPS"
   done
-  measure "pipeline stock" "zstd -3 -T0 (stock)" "" "true" "zstd -q -3 -T0 < $WORK/run/sample.sql > $WORK/run/s.zst" "$WORK/run/s.zst"
+  measure "pipeline stock" "zstd -3 -T0 (stock)" "" "true" "zstd -q -3 -T0 < $WORK/run/sample.sql > $WORK/run/s.zst" "$WORK/run/s.zst" "$VARIANT_REPS"
   rm -f "$WORK/run/s.gz" "$WORK/run/s.zst"
 fi
 
@@ -223,8 +232,10 @@ fi
 {
   echo "# Benchmark results"
   echo
-  echo "Written by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'). Median of $REPS run(s) per case (start-up: at least 5;"
-  echo "the ${SMALL_MB} MB SQLite rows: 1 run, they are there for the peak-RSS comparison)."
+  echo "Written by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'). Median of $REPS run(s) for the main cases, $VARIANT_REPS for"
+  echo "variants and the compression stage, at least 5 for start-up; the ${SMALL_MB} MB SQLite rows: 1 run, for the peak-RSS comparison."
+  echo "CPU s = user + system seconds of all processes of the command: on a busy machine it is steadier than wall time."
+  echo "Load average at the start: $LOAD_START."
   echo
   echo "| machine | |"
   echo "| --- | --- |"
@@ -236,29 +247,30 @@ fi
   [ -n "${BENCH_PG_URL:-}" ] && echo "| pg_dump | $(pg_dump --version | awk '{print $3}') |"
   echo "| dataset | SQLite ~$SIZE_MB MB (bench/sqlite-dataset.sql)${BENCH_PG_URL:+, PostgreSQL ~$SIZE_MB MB (bench/postgres-dataset.sql)} |"
   echo
-  echo "| group | case | median s | output bytes | peak RSS MB | ours / reference (time) | ours / reference (size) |"
-  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+  echo "| group | case | median s | CPU s | output bytes | peak RSS MB | ours / ref. time | ours / ref. CPU | ours / ref. size |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   awk -F'\t' '
-    { g[NR]=$1; n[NR]=$2; t[NR]=$3; s[NR]=$4; r[NR]=$5; ref[NR]=$6; key[$1 "|" $2]=NR }
+    { g[NR]=$1; n[NR]=$2; t[NR]=$3; s[NR]=$4; r[NR]=$5; ref[NR]=$6; c[NR]=$7; key[$1 "|" $2]=NR }
     END {
       for (i = 1; i <= NR; i++) {
-        tr = "-"; sr = "-"
+        tr = "-"; sr = "-"; cr = "-"
         if (ref[i] != "" && (g[i] "|" ref[i]) in key) {
           j = key[g[i] "|" ref[i]]
           if (t[i] != "failed" && t[j] != "failed" && t[j] > 0) tr = sprintf("%.2f", t[i] / t[j])
+          if (c[i] != "-" && c[j] != "-" && c[j] > 0) cr = sprintf("%.2f", c[i] / c[j])
           if (s[i] != "-" && s[j] != "-" && s[j] > 0) sr = sprintf("%.2f", s[i] / s[j])
         }
         rss = (r[i] == "-") ? "-" : sprintf("%.0f", r[i] / 1024)
-        printf "| %s | %s | %s | %s | %s | %s | %s |\n", g[i], n[i], t[i], s[i], rss, tr, sr
+        printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", g[i], n[i], t[i], c[i], s[i], rss, tr, cr, sr
       }
     }' "$RESULTS"
   if [ -s "$WORK/pipeline.tsv" ]; then
     echo
-    echo "Compression stage alone (no database), first 256 MB of the SQLite dump, $(nproc) cores:"
+    echo "Compression stage alone (no database), first 128 MB of the SQLite dump, $(nproc) cores, $VARIANT_REPS run(s):"
     echo
-    echo "| compressor | median s | MB/s | stored bytes | ratio | read back s |"
-    echo "| --- | ---: | ---: | ---: | ---: | ---: |"
-    awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6}' "$WORK/pipeline.tsv"
+    echo "| compressor | wall s | CPU s | MB/s (wall) | stored bytes | ratio | read back s |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $7, $3, $4, $5, $6}' "$WORK/pipeline.tsv"
   fi
   if [ -s "$NOTES" ]; then
     echo
