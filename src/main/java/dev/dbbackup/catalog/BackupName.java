@@ -46,9 +46,8 @@ public record BackupName(BackupType type, LocalDateTime localTime, int sequence,
         return type.word() + "/" + fileName();
     }
 
-    /** When the backup was made; a later same-second backup ({@code _N}) counts N milliseconds newer so it orders after. */
     public Instant instant(ZoneId zone) {
-        return localTime.atZone(zone).toInstant().plusMillis(sequence);
+        return localTime.atZone(zone).toInstant();
     }
 
     public BackupName withSequence(int next) {
