@@ -6,7 +6,8 @@ import java.io.Reader;
 /**
  * Cuts a SQL script into statements the way the sqlite3 shell does: a statement ends at a semicolon
  * that {@code sqlite3_complete()} accepts. Semicolons inside '...', "...", [...], `...`, comments and
- * CREATE TRIGGER ... BEGIN ... END bodies do not end a statement. Streams: holds one statement at a time.
+ * CREATE TRIGGER ... BEGIN ... END bodies do not end a statement. As the shell reads line by line and drops
+ * the carriage return of every CR LF line end, so does this splitter. Streams: holds one statement at a time.
  */
 public final class SqlScriptSplitter {
 
@@ -42,7 +43,9 @@ public final class SqlScriptSplitter {
     private final char[] buffer = new char[64 * 1024];
     private int bufferPos;
     private int bufferLen;
-    private int pushedBack = -1;
+    private static final int NONE = -2;
+    private int pushedBack = NONE;
+    private int afterReturn = NONE;
     private int line = 1;
     private boolean eof;
     private boolean atStart = true;
@@ -207,22 +210,41 @@ public final class SqlScriptSplitter {
     }
 
     private int peek() throws IOException {
-        if (pushedBack < 0) {
-            pushedBack = readRaw();
+        if (pushedBack == NONE) {
+            pushedBack = readFolded();
         }
         return pushedBack;
     }
 
     private int read() throws IOException {
         int c;
-        if (pushedBack >= 0) {
+        if (pushedBack != NONE) {
             c = pushedBack;
-            pushedBack = -1;
+            pushedBack = NONE;
         } else {
-            c = readRaw();
+            c = readFolded();
         }
         if (c == '\n') {
             line++;
+        }
+        return c;
+    }
+
+    /** Like the sqlite3 shell, which reads line by line, drops the carriage return of each CR LF line end. */
+    private int readFolded() throws IOException {
+        int c;
+        if (afterReturn != NONE) {
+            c = afterReturn;
+            afterReturn = NONE;
+        } else {
+            c = readRaw();
+        }
+        if (c == '\r') {
+            int following = readRaw();
+            if (following == '\n') {
+                return '\n';
+            }
+            afterReturn = following;
         }
         return c;
     }

@@ -69,7 +69,8 @@ final class SqliteDumper {
         try (Connection connection = SqliteCatalog.openReadOnly(file)) {
             connection.setAutoCommit(false);
             try {
-                Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+                Writer writer = new CarriageReturnPreservingWriter(
+                        new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16));
                 String version = writeDump(connection, writer);
                 writer.flush();
                 return new DumpResult(version, String.valueOf(file.getFileName()), Map.copyOf(tableRows));
