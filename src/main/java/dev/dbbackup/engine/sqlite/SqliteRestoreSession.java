@@ -5,12 +5,7 @@ import dev.dbbackup.engine.RestoreSession;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -126,22 +121,10 @@ public final class SqliteRestoreSession implements RestoreSession {
         if (failed) {
             throw new EngineException("the restore into " + target + " already failed; start a new one");
         }
-        Reader reader = new InputStreamReader(sql, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT));
-        SqlScriptSplitter splitter = new SqlScriptSplitter(reader);
+        SqlScriptSplitter splitter = new SqlScriptSplitter(new ByteFaithfulUtf8Reader(sql));
         try (Statement statement = connection.createStatement()) {
             SqlScriptSplitter.Statement next;
-            while (true) {
-                try {
-                    next = splitter.next();
-                } catch (CharacterCodingException e) {
-                    throw new EngineException("the dump is not valid UTF-8 at line " + splitter.currentLine()
-                            + "; it was not written by dbbackup or sqlite3 .dump, or it is damaged");
-                }
-                if (next == null) {
-                    break;
-                }
+            while ((next = splitter.next()) != null) {
                 execute(statement, next);
             }
             if (inTransaction) {
@@ -187,7 +170,8 @@ public final class SqliteRestoreSession implements RestoreSession {
                         throw failure(next, "'" + firstLine(sql) + "' is a sqlite3 shell command, not SQL; remove it from the script", null);
                     }
                     beginOnce(statement);
-                    statement.execute(sql);
+                    // sqlite3 .dump writes text that is not valid UTF-8 as raw bytes inside '...'
+                    statement.execute(ByteFaithfulUtf8Reader.rewriteLiteralsWithRawBytes(sql));
                 }
             }
         } catch (SQLException e) {
