@@ -95,17 +95,18 @@ public class SqliteEngine implements DatabaseEngine {
         }
     }
 
+    /** Decimal units, as file managers and df -H show them: 1,007,616 bytes is "1.0 MB". */
     static String humanSize(long bytes) {
-        if (bytes < 1024) {
+        if (bytes < 1000) {
             return bytes + " B";
         }
-        String[] units = {"KB", "MB", "GB", "TB"};
+        String[] units = {"kB", "MB", "GB", "TB"};
         double value = bytes;
         int unit = -1;
         do {
-            value /= 1024;
+            value /= 1000;
             unit++;
-        } while (value >= 1024 && unit < units.length - 1);
+        } while (value >= 999.95 && unit < units.length - 1);
         return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 }
