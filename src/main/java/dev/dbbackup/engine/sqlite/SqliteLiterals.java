@@ -54,12 +54,6 @@ public final class SqliteLiterals {
             out.append(Long.toString((long) value)).append(".0");
             return;
         }
-        BigDecimal exact = new BigDecimal(value);
-        if (exact.scale() > 0 && exact.precision() <= 17 && exact.scale() <= 22) {
-            // the decimal is exactly this double; a parser off by less than half an ulp still lands on it
-            out.append(exact.toString());
-            return;
-        }
         long bits = Double.doubleToRawLongBits(value);
         int biasedExponent = (int) ((bits >>> 52) & 0x7ff);
         long significand = bits & ((1L << 52) - 1);
@@ -73,6 +67,15 @@ public final class SqliteLiterals {
         int zeros = Long.numberOfTrailingZeros(significand);
         significand >>= zeros;
         exponent += zeros;
+        if (exponent < 0 && exponent >= -22) {
+            // value = significand / 2^k has exactly k decimals; short ones are written as that exact decimal,
+            // which a parser off by less than half an ulp still lands on
+            BigDecimal exact = new BigDecimal(value);
+            if (exact.precision() <= 17) {
+                out.append(exact.toString());
+                return;
+            }
+        }
         if (bits < 0) {
             significand = -significand;
         }

@@ -61,6 +61,13 @@ public final class SqliteRestoreSession implements RestoreSession {
 
     static SqliteRestoreSession begin(Path requestedTarget) throws EngineException {
         Path target = requestedTarget.toAbsolutePath().normalize();
+        if (Files.isSymbolicLink(target)) {
+            try {
+                target = target.toRealPath(); // swap the file the link points at, and keep the link
+            } catch (IOException e) {
+                throw new EngineException("cannot restore into " + target + ": the link points nowhere (" + e.getMessage() + ")", e);
+            }
+        }
         Path folder = target.getParent();
         if (folder == null || !Files.isDirectory(folder)) {
             throw new EngineException("cannot restore into " + target + ": the folder " + folder

@@ -62,6 +62,13 @@ class SqlScriptSplitterTest {
     }
 
     @Test
+    void caseEndInsideATriggerBodyDoesNotEndTheTrigger() throws IOException {
+        String trigger = "CREATE TRIGGER t AFTER UPDATE ON x BEGIN UPDATE x SET a = CASE WHEN new.a > 0 THEN 1 ELSE 0 END;"
+                + " SELECT CASE 1 WHEN 1 THEN 'END;' END; END;";
+        assertEquals(List.of(trigger, "SELECT 5;"), sqlOf(trigger + "SELECT 5;"));
+    }
+
+    @Test
     void temporaryTriggersAndExplainFollowSqliteCompleteToo() throws IOException {
         String temp = "CREATE TEMPORARY TRIGGER x BEFORE DELETE ON t BEGIN SELECT RAISE(ABORT, 'no'); END;";
         String explain = "EXPLAIN CREATE TRIGGER y AFTER INSERT ON t BEGIN DELETE FROM u; END;";

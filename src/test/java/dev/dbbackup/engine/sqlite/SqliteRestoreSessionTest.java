@@ -195,6 +195,20 @@ class SqliteRestoreSessionTest {
     }
 
     @Test
+    void symbolicLinkTargetKeepsTheLinkAndReplacesTheFileItPointsAt() throws Exception {
+        Path real = Files.createDirectory(dir.resolve("data")).resolve("real.db");
+        execute(real, "CREATE TABLE old(x)");
+        Path link = Files.createSymbolicLink(dir.resolve("link.db"), real);
+        try (RestoreSession session = engine.beginRestore(url(link), RestoreOptions.defaults())) {
+            session.apply(sql("CREATE TABLE t(x); INSERT INTO t VALUES(1);"));
+            session.commit();
+        }
+        assertTrue(Files.isSymbolicLink(link));
+        assertEquals(1, count(real, "t"));
+        assertTrue(Files.exists(dir.resolve("data/real.db.bak")));
+    }
+
+    @Test
     void restoringIntoAPathThatDoesNotExistCreatesIt() throws Exception {
         Path target = dir.resolve("new.db");
         RestoreSession.RestoreCommit commit;
