@@ -4,6 +4,7 @@ import static dev.dbbackup.engine.sqlite.SqliteLiterals.quoteIdentifier;
 
 import dev.dbbackup.engine.DumpMarkers;
 import dev.dbbackup.engine.DumpOptions;
+import dev.dbbackup.engine.DumpProgress;
 import dev.dbbackup.engine.DumpResult;
 import dev.dbbackup.engine.EngineException;
 
@@ -56,7 +57,10 @@ final class SqliteDumper {
 
     SqliteDumper(Path file, DumpOptions options) {
         this.file = file;
-        this.options = options;
+        this.options = options.progress() == null
+                ? new DumpOptions(options.schemas(), options.excludeSchemas(), options.excludeTableData(), options.noOwner(),
+                        options.noPrivileges(), options.jobs(), DumpProgress.NONE)
+                : options;
     }
 
     DumpResult dump(OutputStream out) throws IOException, EngineException {
@@ -207,8 +211,12 @@ final class SqliteDumper {
             }
         }
         String rowidName = withoutRowid || hasRowidAlias(connection, table, columns) ? null : freeRowidName(columns);
+        if (!withoutRowid && rowidName == null && !hasRowidAlias(connection, table, columns)) {
+            out.write("-- rowids of " + quoteIdentifier(table).replace('\n', ' ').replace('\r', ' ')
+                    + " are not kept: columns named rowid, _rowid_ and oid hide them\n");
+        }
         long rows = 0;
-        if (!options.excludeTableData().contains(table)) {
+        if (options.excludeTableData() == null || !options.excludeTableData().contains(table)) {
             rows = writeInserts(connection, table, stored, rowidName, out);
         }
         tableRows.put(table, rows);
