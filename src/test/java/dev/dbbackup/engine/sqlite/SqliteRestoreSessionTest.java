@@ -245,6 +245,41 @@ class SqliteRestoreSessionTest {
     }
 
     @Test
+    void pythonIterdumpScriptOfTheOldBackupScriptsRestores() throws Exception {
+        // what Python 3.11's sqlite3 Connection.iterdump() writes; the scripts dbbackup replaces used it
+        String script = String.join("\n",
+                "BEGIN TRANSACTION;",
+                "CREATE TABLE Zeta(x BLOB);",
+                "INSERT INTO \"Zeta\" VALUES(X'00FF');",
+                "ANALYZE \"sqlite_master\";",
+                "INSERT INTO \"sqlite_stat1\" VALUES('Zeta',NULL,'1');",
+                "INSERT INTO \"sqlite_stat1\" VALUES('users','users_name','3 1');",
+                "CREATE TABLE users(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT, score REAL);",
+                "INSERT INTO \"users\" VALUES(1,'a''b',0.1);",
+                "INSERT INTO \"users\" VALUES(2,'line",
+                "break',1.0e+300);",
+                "INSERT INTO \"users\" VALUES(3,NULL,NULL);",
+                "CREATE INDEX users_name ON users(name);",
+                "CREATE VIEW v AS SELECT * FROM users;",
+                "CREATE TRIGGER tr AFTER INSERT ON users BEGIN UPDATE users SET score = 0 WHERE id = new.id; END;",
+                "DELETE FROM \"sqlite_sequence\";",
+                "INSERT INTO \"sqlite_sequence\" VALUES('users',3);",
+                "COMMIT;", "");
+        Path target = dir.resolve("legacy.db");
+        try (SqliteRestoreSession session = engine.beginRestore(url(target), RestoreOptions.defaults())) {
+            session.apply(sql(script));
+            assertEquals(Map.of("Zeta", 1L, "users", 3L, "sqlite_sequence", 1L, "sqlite_stat1", 2L), session.rowCounts());
+            session.commit();
+        }
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + target); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT name, score FROM users WHERE id = 2")) {
+            rows.next();
+            assertEquals("line\nbreak", rows.getString(1));
+            assertEquals(1e300, rows.getDouble(2));
+        }
+    }
+
+    @Test
     void scriptThatRollsItselfBackIsRefused() throws Exception {
         try (RestoreSession session = engine.beginRestore(url(dir.resolve("r.db")), RestoreOptions.defaults())) {
             EngineException failure = assertThrows(EngineException.class,
