@@ -41,7 +41,6 @@ public final class SqliteRestoreSession implements RestoreSession {
             "(?is)PRAGMA\\s+(?:[\\w\"`\\[\\]]+\\s*\\.\\s*)?[\"`\\[]?(\\w+)[\"`\\]]?\\s*(?:=\\s*(.*?)|\\((.*?)\\))?\\s*;?\\s*");
     private static final Pattern FIRST_WORD = Pattern.compile("^([A-Za-z_]+)");
     private static final int STATEMENT_EXCERPT = 200;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path target;
     private final Path temp;
@@ -98,9 +97,10 @@ public final class SqliteRestoreSession implements RestoreSession {
     }
 
     private static Path createTempFile(Path folder, String name) throws EngineException {
+        SecureRandom randomSource = new SecureRandom(); // not a static: a native image must not hold a seeded one
         for (int attempt = 0; ; attempt++) {
             byte[] random = new byte[6];
-            RANDOM.nextBytes(random);
+            randomSource.nextBytes(random);
             Path temp = folder.resolve("." + name + ".restore-" + HexFormat.of().formatHex(random));
             try {
                 if (folder.getFileSystem().supportedFileAttributeViews().contains("posix")) {

@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SqliteRoundTripTest {
 
@@ -95,6 +96,22 @@ class SqliteRoundTripTest {
         SqliteShell.load(restored, dumpFile);
 
         SqliteDatabaseComparator.assertSameContent(source, restored);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"chinook/Chinook_Sqlite.sql", "northwind/create.sql northwind/update.sql",
+            "sakila-schema-only/sqlite-sakila-schema.sql"})
+    void fixtureScriptsLoadWithOurRestoreAsWithStockSqlite3(String scripts) throws Exception {
+        Path[] files = Stream.of(scripts.split(" ")).map(script -> SqliteFixtures.root().resolve("sqlite").resolve(script))
+                .toArray(Path[]::new);
+        Path byStockShell = dir.resolve("stock-shell.db");
+        for (Path script : files) {
+            SqliteShell.load(byStockShell, script);
+        }
+        Path ours = dir.resolve("ours.db");
+        SqliteFixtures.load(ours, files);
+
+        SqliteDatabaseComparator.assertSameContent(byStockShell, ours);
     }
 
     @ParameterizedTest
