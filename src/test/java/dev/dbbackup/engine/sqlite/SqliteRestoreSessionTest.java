@@ -365,6 +365,22 @@ class SqliteRestoreSessionTest {
     }
 
     @Test
+    void targetThatIsNotADatabaseIsKeptAsBakAndReplaced() throws Exception {
+        Path target = dir.resolve("notes.db");
+        String garbage = "not a database, but somebody's notes ".repeat(40);
+        Files.writeString(target, garbage);
+        EngineException unreadable = assertThrows(EngineException.class, () -> engine.inspect(url(target)));
+        assertTrue(unreadable.getMessage().contains("cannot read " + target), unreadable.getMessage());
+
+        try (RestoreSession session = engine.beginRestore(url(target), RestoreOptions.defaults())) {
+            session.apply(sql("CREATE TABLE t(x);"));
+            session.commit();
+        }
+        assertEquals(garbage, Files.readString(dir.resolve("notes.db.bak")));
+        assertEquals(0, count(target, "t"));
+    }
+
+    @Test
     void humanSizesUseOneDecimal() {
         assertEquals("512 B", SqliteEngine.humanSize(512));
         assertEquals("1.0 MB", SqliteEngine.humanSize(1_007_616));
