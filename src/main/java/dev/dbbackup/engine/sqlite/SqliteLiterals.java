@@ -153,6 +153,18 @@ public final class SqliteLiterals {
     }
 
     private static String decodeStrictly(byte[] raw, Charset encoding) {
+        if (encoding.equals(java.nio.charset.StandardCharsets.UTF_8)) {
+            boolean ascii = true;
+            for (byte b : raw) {
+                if (b < 0) {
+                    ascii = false;
+                    break;
+                }
+            }
+            if (ascii) {
+                return new String(raw, java.nio.charset.StandardCharsets.US_ASCII); // the common case, without a decoder
+            }
+        }
         CharsetDecoder decoder = encoding.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
