@@ -147,8 +147,17 @@ final class SqliteDumper {
             SqliteCatalog.TableEntry entry = tables.get(object.name());
             String kind = entry == null ? "table" : entry.type();
             if (kind.equals("virtual")) {
-                // creating it makes its shadow tables, whose rows follow as they come in sqlite_schema
-                out.write(object.sql() + ";\n");
+                if (moduleAvailable(connection, object.name())) {
+                    // creating it makes its shadow tables, whose rows follow as they come in sqlite_schema
+                    out.write(object.sql() + ";\n");
+                } else {
+                    // as sqlite3 .dump does: the schema row alone, so a restore needs no module it may lack
+                    out.write("PRAGMA writable_schema=ON;\n");
+                    out.write("INSERT INTO sqlite_schema(type,name,tbl_name,rootpage,sql) VALUES('table',"
+                            + SqliteLiterals.quoteString(object.name()) + "," + SqliteLiterals.quoteString(object.tableName())
+                            + ",0," + SqliteLiterals.quoteString(object.sql()) + ");\n");
+                    out.write("PRAGMA writable_schema=OFF;\n");
+                }
                 continue;
             }
             if (kind.equals("shadow")) {
@@ -188,6 +197,16 @@ final class SqliteDumper {
         }
         out.write(DumpMarkers.END_OF_DUMP + " tables=" + tableRows.size() + " rows=" + totalRows + "\n");
         return version;
+    }
+
+    /** False when this SQLite lacks the virtual table's module (then its shadow tables look like plain tables). */
+    private static boolean moduleAvailable(Connection connection, String virtualTable) {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT * FROM main." + quoteIdentifier(virtualTable) + " LIMIT 0")) {
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     private List<SchemaObject> readSchema(Connection connection) throws SQLException {

@@ -10,7 +10,9 @@
  * <li>each table in sqlite_schema order with one {@code INSERT INTO "t"(cols) VALUES(...);} per row: generated
  * columns left out, the rowid written explicitly (as rowid, _rowid_ or oid, whichever no column hides) when no
  * column is a rowid alias; virtual tables as CREATE VIRTUAL TABLE followed, for each shadow table, by
- * {@code DELETE FROM} and its exact rows, so FTS5 and R*Tree indexes come back as they were;</li>
+ * {@code DELETE FROM} and its exact rows, so FTS5 and R*Tree indexes come back as they were (a virtual table
+ * whose module this SQLite lacks is written as sqlite3 .dump does it: its sqlite_schema row through
+ * {@code PRAGMA writable_schema}, its shadow tables as plain tables);</li>
  * <li>sqlite_sequence ({@code DELETE FROM sqlite_sequence;} and its rows), sqlite_stat1 (after
  * {@code ANALYZE sqlite_schema;}, which creates it); sqlite_stat4 is left out: Debian's sqlite3 is built
  * without it, so its rows would make the dump unloadable there, and ANALYZE rebuilds it;</li>

@@ -153,6 +153,21 @@ class SqliteDumpTest {
     }
 
     @Test
+    void virtualTableOfAModuleThisSqliteLacksIsKeptAsItsSchemaRow() throws Exception {
+        Path source = dir.resolve("module.db");
+        execute(source, "CREATE TABLE a(x)", "INSERT INTO a VALUES(1)", "PRAGMA writable_schema=ON",
+                "INSERT INTO sqlite_schema VALUES('table', 'spell', 'spell', 0, 'CREATE VIRTUAL TABLE spell USING spellfix1')",
+                "CREATE TABLE spell_vocab(id INTEGER PRIMARY KEY, word TEXT)", "INSERT INTO spell_vocab VALUES(7, 'word')");
+        Path dump = dump(source, DumpOptions.defaults());
+        assertTrue(Files.readString(dump).contains("PRAGMA writable_schema=ON;"));
+
+        SqliteDatabaseComparator.assertSameContent(source, restore(dump, "module-ours.db"));
+        Path stock = dir.resolve("module-stock.db");
+        SqliteShell.load(stock, dump);
+        SqliteDatabaseComparator.assertSameContent(source, stock);
+    }
+
+    @Test
     void progressReportsEveryTableWithTheRowsWritten() throws Exception {
         Path source = dir.resolve("p.db");
         execute(source, "CREATE TABLE a(x)", "CREATE TABLE b(y)", "INSERT INTO a VALUES(1), (2)");
