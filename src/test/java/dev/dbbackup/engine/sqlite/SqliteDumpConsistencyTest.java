@@ -130,6 +130,86 @@ class SqliteDumpConsistencyTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"wal", "delete"})
+    void dumpIsOneConsistentSnapshotWhileAnotherProcessWrites(String journalMode) throws Exception {
+        Path source = dir.resolve("shared.db");
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + source); Statement sql = connection.createStatement()) {
+            sql.execute("PRAGMA journal_mode=" + journalMode);
+            sql.execute("CREATE TABLE pairs(id INTEGER PRIMARY KEY, batch INTEGER NOT NULL, padding TEXT)");
+            sql.execute("CREATE TABLE filler(x)");
+            sql.execute("CREATE TABLE batches(batch INTEGER PRIMARY KEY)");
+            sql.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + PREFILLED_BATCHES + ")"
+                    + " INSERT INTO pairs(batch, padding) SELECT i, 'first' FROM n UNION ALL SELECT i, 'second' FROM n");
+            sql.execute("INSERT INTO batches SELECT DISTINCT batch FROM pairs");
+            sql.execute("INSERT INTO filler SELECT zeroblob(100) FROM pairs");
+        }
+        // the stock sqlite3 shell is the other process; it commits one batch per transaction for as long as we feed it
+        Process writer = new ProcessBuilder("sqlite3", "-bail", source.toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(dir.resolve("writer.err").toFile()).start();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread feeder = new Thread(() -> {
+            try (OutputStream in = writer.getOutputStream()) {
+                in.write(".timeout 60000\nPRAGMA synchronous=OFF;\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                for (int b = PREFILLED_BATCHES + 1; !stop.get(); b++) {
+                    in.write(("BEGIN IMMEDIATE; INSERT INTO pairs(batch, padding) VALUES(" + b + ", 'first'), (" + b + ", 'second');"
+                            + " INSERT INTO batches VALUES(" + b + "); COMMIT;\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                // the writer ended; its exit code tells why
+            }
+        });
+        feeder.start();
+        Path dumpFile = dir.resolve("shared.sql");
+        DumpResult result;
+        try {
+            waitForBatches(source, PREFILLED_BATCHES + 50);
+            try (OutputStream out = new SlowOutputStream(Files.newOutputStream(dumpFile))) {
+                result = new SqliteEngine().dump(url(source), DumpOptions.defaults(), out);
+            }
+        } finally {
+            stop.set(true);
+            feeder.join();
+            writer.waitFor();
+        }
+        assertEquals(0, writer.exitValue(), "sqlite3 writer: " + Files.readString(dir.resolve("writer.err")));
+
+        Path restored = dir.resolve("restored.db");
+        try (RestoreSession session = new SqliteEngine().beginRestore(url(restored), RestoreOptions.defaults());
+             InputStream in = Files.newInputStream(dumpFile)) {
+            session.apply(in);
+            assertEquals(result.tableRows(), session.rowCounts());
+            session.commit();
+        }
+        long finalBatches;
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + source); Statement sql = connection.createStatement()) {
+            finalBatches = Long.parseLong(single(sql, "SELECT count(*) FROM batches"));
+        }
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + restored); Statement sql = connection.createStatement()) {
+            long pairs = Long.parseLong(single(sql, "SELECT count(*) FROM pairs"));
+            long batches = Long.parseLong(single(sql, "SELECT count(*) FROM batches"));
+            assertEquals(pairs / 2, batches, "batches and pairs come from the same moment");
+            assertEquals(0, pairs % 2, "pairs are written two at a time");
+            assertEquals("0", single(sql, "SELECT count(*) FROM (SELECT batch FROM pairs GROUP BY batch HAVING count(*) <> 2)"));
+            assertTrue(batches >= PREFILLED_BATCHES + 50, "the dump holds what was committed before it began");
+            assertTrue(finalBatches > batches, "the writer went on committing after the snapshot was taken");
+        }
+    }
+
+    private static void waitForBatches(Path source, long wanted) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + source); Statement sql = connection.createStatement()) {
+                sql.execute("PRAGMA busy_timeout=10000");
+                if (Long.parseLong(single(sql, "SELECT count(*) FROM batches")) >= wanted) {
+                    return;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the sqlite3 writer did not commit " + wanted + " batches within a minute");
+    }
+
     private static void insertBatch(PreparedStatement pair, PreparedStatement batch, int number) throws SQLException {
         for (int i = 0; i < 2; i++) {
             pair.setInt(1, number);
