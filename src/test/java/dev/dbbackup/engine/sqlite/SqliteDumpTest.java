@@ -168,6 +168,19 @@ class SqliteDumpTest {
     }
 
     @Test
+    void tableWhoseColumnsHideEveryRowidNameSaysSoAndKeepsItsRows() throws Exception {
+        Path source = dir.resolve("hidden.db");
+        execute(source, "CREATE TABLE h(rowid, _rowid_, oid)", "INSERT INTO h VALUES(1, 2, 3), ('a', 'b', 'c')");
+        Path dump = dump(source, DumpOptions.defaults());
+        assertTrue(Files.readString(dump).contains("-- rowids of \"h\" are not kept"));
+        Path restored = restore(dump, "hidden-restored.db");
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + restored)) {
+            assertEquals("1,2,3;a,b,c;", single(connection,
+                    "SELECT group_concat(v, '') FROM (SELECT \"rowid\" || ',' || \"_rowid_\" || ',' || \"oid\" || ';' AS v FROM h)"));
+        }
+    }
+
+    @Test
     void progressReportsEveryTableWithTheRowsWritten() throws Exception {
         Path source = dir.resolve("p.db");
         execute(source, "CREATE TABLE a(x)", "CREATE TABLE b(y)", "INSERT INTO a VALUES(1), (2)");
