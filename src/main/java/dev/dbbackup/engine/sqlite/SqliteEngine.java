@@ -7,6 +7,7 @@ import dev.dbbackup.engine.DumpResult;
 import dev.dbbackup.engine.EngineException;
 import dev.dbbackup.engine.RestoreOptions;
 import dev.dbbackup.engine.RestoreSession;
+import dev.dbbackup.engine.ScratchTarget;
 import dev.dbbackup.engine.TargetState;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -108,5 +109,34 @@ public class SqliteEngine implements DatabaseEngine {
             unit++;
         } while (value >= 999.95 && unit < units.length - 1);
         return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+
+    /** A fresh folder in the temporary directory; the scratch database is created there by the restore and removed with it. */
+    @Override
+    public ScratchTarget createScratch(DatabaseUrl near) throws EngineException {
+        Path folder;
+        try {
+            folder = Files.createTempDirectory("dbbackup-test-restore-");
+        } catch (IOException e) {
+            throw new EngineException("cannot create a temporary folder for the test-restore: " + e.getMessage(), e);
+        }
+        DatabaseUrl url = DatabaseUrl.parse("sqlite:///" + folder.resolve("scratch.db").toAbsolutePath());
+        return new ScratchTarget() {
+            @Override
+            public DatabaseUrl url() {
+                return url;
+            }
+
+            @Override
+            public void close() {
+                try (var files = Files.walk(folder)) {
+                    for (Path path : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                        Files.deleteIfExists(path);
+                    }
+                } catch (IOException ignored) {
+                    // the temporary directory is cleaned by the system eventually
+                }
+            }
+        };
     }
 }
