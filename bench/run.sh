@@ -141,6 +141,12 @@ sqlite_cases() { # LABEL DB
   file=$(ls "$dir"/backups/daily/*.sql.gz)
   measure "sqlite-$label restore" "dbbackup restore (validate, restore, check)" "gunzip -c | sqlite3" "rm -f $dir/target.db $dir/target.db.bak" \
     "$DBBACKUP restore $file --backup-dir $dir/backups --database-url sqlite:///$dir/target.db --yes -q" "$dir/target.db"
+  if [ "$label" = main ]; then
+    measure "sqlite-$label restore" "dbbackup restore, JVM options $RECOMMENDED_JAVA_OPTS" "gunzip -c | sqlite3" \
+      "rm -f $dir/target.db $dir/target.db.bak" \
+      "java $RECOMMENDED_JAVA_OPTS -jar $JAR restore $file --backup-dir $dir/backups --database-url sqlite:///$dir/target.db --yes -q" \
+      "$dir/target.db" "$VARIANT_REPS"
+  fi
 }
 
 # ---- start-up
