@@ -66,6 +66,7 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 RESULTS=$WORK/results.tsv
 : > "$RESULTS"
 NOTES=$WORK/notes.txt
+rm -f "$WORK/pipeline.tsv"
 : > "$NOTES"
 [ "$KEEP" = 1 ] || trap 'rm -rf "$WORK/run"' EXIT
 mkdir -p "$WORK/run"
