@@ -133,7 +133,7 @@ public final class DumpReader implements AutoCloseable {
 
     private synchronized void startDecompressor() {
         if (decompressor == null && !stopping) {
-            shown = ProgressDisplay.current().show("read", meter);
+            shown = ProgressDisplay.current().show("reading", meter);
             decompressor = new Thread(this::decompress, "restore-decompress");
             decompressor.setDaemon(true);
             decompressor.start();
