@@ -9,4 +9,9 @@ public record DumpOptions(List<String> schemas, List<String> excludeSchemas, Lis
     public static DumpOptions defaults() {
         return new DumpOptions(List.of(), List.of(), List.of(), false, false, 1, DumpProgress.NONE);
     }
+
+    /** The same options reporting to {@code other}; must copy every other component (keep it in step with the record). */
+    public DumpOptions withProgress(DumpProgress other) {
+        return new DumpOptions(schemas, excludeSchemas, excludeTableData, noOwner, noPrivileges, jobs, other);
+    }
 }

@@ -171,11 +171,10 @@ public class BackupOperation {
     /** The engine's per-table progress also feeds the progress display. */
     private static DumpOptions withMeter(DumpOptions options, TransferMeter meter) {
         DumpProgress forward = options.progress();
-        return new DumpOptions(options.schemas(), options.excludeSchemas(), options.excludeTableData(), options.noOwner(),
-                options.noPrivileges(), options.jobs(), (table, rows) -> {
-                    forward.tableDone(table, rows);
-                    meter.tableDone(table, rows);
-                });
+        return options.withProgress((table, rows) -> {
+            forward.tableDone(table, rows);
+            meter.tableDone(table, rows);
+        });
     }
 
     /** The previous backup of the same database tells the display roughly how much to expect (for an ETA). */
