@@ -26,7 +26,7 @@ CREATE TABLE documents (
 );
 INSERT INTO accounts
 SELECT i, 'user' || i || '@example.org', 'User ' || i || ' ' || substr('AliceBobCarolDaveEveFrankGraceHeidiIvanJudy', 1 + (i * 7) % 40, 5),
-       timestamptz '2017-07-14 02:40:00+00' + i * interval '97 seconds', ((i * 7919) % 100003) / 7.0, i % 3 <> 0
+       timestamptz '2017-07-14 02:40:00+00' + i * interval '97 seconds', ((i::bigint * 7919) % 100003) / 7.0, i % 3 <> 0
 FROM generate_series(1, :SCALE: * 100) AS i;
 INSERT INTO events
 SELECT i, 1 + (i * 2654435761) % (:SCALE: * 100),
@@ -36,13 +36,13 @@ SELECT i, 1 + (i * 2654435761) % (:SCALE: * 100),
                           'items', jsonb_build_array(i % 997, (i * 7) % 991, (i * 11) % 983),
                           'note', substr('lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor', 1 + (i * 3) % 50, 20)),
        decode(md5(i::text), 'hex'),
-       ((i * 104729) % 1000000) / 100.0 + 1.0 / (1 + i % 7),
+       ((i::bigint * 104729) % 1000000) / 100.0 + 1.0 / (1 + i % 7),
        timestamptz '2020-09-13 12:26:40+00' + i * interval '37 seconds'
 FROM generate_series(1, :SCALE: * 2600) AS i;
 INSERT INTO documents
 SELECT i, 'Document ' || i || ': ' || substr('Quarterly report Annual summary Meeting notes Design review Incident analysis', 1 + (i * 5) % 60, 16),
        substr(repeat('Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. ', 8), 1 + (i * 7) % 200, 500)
-           || ' ' || (i * 31337) || ' ' || md5((i * 3)::text) || ' '
+           || ' ' || (i::bigint * 31337) || ' ' || md5((i * 3)::text) || ' '
            || substr(repeat('Sed ut perspiciatis unde omnis iste natus error sit voluptatem accusantium doloremque laudantium. ', 8), 1 + (i * 11) % 150, 400),
        (i % 5)::smallint
 FROM generate_series(1, :SCALE: * 100) AS i;

@@ -221,7 +221,7 @@ if want pg && [ -n "${BENCH_PG_URL:-}" ]; then
     file=$(ls "$dir"/backups/daily/*.sql.gz)
     measure "postgresql restore" "gunzip -c | psql" "" "$recreate" \
       "gunzip -c $dir/ref.sql.gz | psql -q -v ON_ERROR_STOP=1 -d '$DST' >/dev/null" -
-    measure "postgresql restore" "pg_restore (of pg_dump -Fc)" "gunzip -c | psql" "$recreate" \
+    measure "postgresql restore" "pg_restore (of pg_dump -Fc)" "" "$recreate" \
       "pg_restore -d '$DST' $dir/ref.dump" -
     measure "postgresql restore" "dbbackup restore (validate, restore, check)" "gunzip -c | psql" "$recreate" \
       "$DBBACKUP restore $file --backup-dir $dir/backups --database-url '$DST' --yes -q" -
