@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param location        BACKUP_OFFSITE_URL; empty when no offsite store is configured
  * @param mode            what {@code backup} does offsite
  * @param retention       the offsite store's own counts (default: the local ones)
- * @param staleUploadAge  unfinished uploads older than this are leftovers of killed runs and are aborted
+ * @param staleUploadAge  unfinished uploads older than this are leftovers of killed runs and are aborted; zero aborts
+ *                        every unfinished upload under the prefix (when no other host writes there)
  */
 public record OffsiteSettings(Optional<S3Location> location, Optional<URI> endpoint, String region, boolean pathStyle,
                               Optional<S3StoreConfig.StaticKeys> keys, Optional<String> serverSideEncryption,

@@ -86,7 +86,9 @@ public final class OffsiteStores {
         if (!(store instanceof S3BackupStore s3)) {
             return;
         }
-        Instant cutoff = settings.clock().instant().minus(settings.offsite().staleUploadAge());
+        // The server stamps uploads with the real time, so the cutoff ignores a clock fixed by DBBACKUP_NOW.
+        // An age of zero takes every unfinished upload under the prefix (one writer per prefix, under the folder lock).
+        Instant cutoff = settings.offsite().staleUploadAge().isZero() ? Instant.MAX : Instant.now().minus(settings.offsite().staleUploadAge());
         try {
             int removed = s3.removeStaleUploads(cutoff);
             if (removed > 0) {

@@ -124,19 +124,17 @@ public class SyncOperation {
         if (failures > 0) {
             note = "offsite retention not applied because " + failures + " backup(s) could not be pushed";
         } else {
-            List<PruneOperation.PruneItem> plan = dryRun ? new ArrayList<>(verdicts.values())
-                    : prune.plan(offsite, settings.offsite().retention(), settings.clock().instant());
-            for (PruneOperation.PruneItem item : plan) {
-                if (!item.decision().keep() && offsiteKeys.contains(item.entry().key())) {
-                    wouldDelete.add(item.entry().key());
+            if (dryRun) {
+                for (PruneOperation.PruneItem item : verdicts.values()) {
+                    if (!item.decision().keep() && offsiteKeys.contains(item.entry().key())) {
+                        wouldDelete.add(item.entry().key());
+                    }
                 }
-            }
-            if (!dryRun) {
-                deleted = prune.apply(offsite, plan, false).deleted();
-                wouldDelete = List.of();
+                wouldDelete.sort(null);
+            } else {
+                deleted = prune.apply(offsite, prune.plan(offsite, settings.offsite().retention(), settings.clock().instant()), false).deleted();
             }
         }
-        wouldDelete.sort(null);
         return new SyncReport(remote.describe(), dryRun, items, deleted, wouldDelete, note);
     }
 }

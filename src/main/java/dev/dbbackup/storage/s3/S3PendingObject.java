@@ -58,12 +58,13 @@ final class S3PendingObject implements BackupStore.PendingObject {
     private boolean uploadIsTemporary;
     private boolean partsFinished;
     private boolean completed;
-    private boolean committed;
-    private boolean closed;
+    private volatile boolean committed;
+    private volatile boolean closed;
+    private boolean discarded;
     private IOException failure;
     private String storedSha256;
     private ExecutorService sender;
-    private Future<CompletedPart> inFlight;
+    private volatile Future<CompletedPart> inFlight;
     private byte[] inFlightBuffer;
     private Thread abortOnExit;
 
@@ -129,6 +130,9 @@ final class S3PendingObject implements BackupStore.PendingObject {
 
     private void sendPart() throws IOException {
         try {
+            if (closed) {
+                throw new IOException("the upload was stopped");
+            }
             if (uploadId == null) {
                 startUpload();
             }
@@ -163,16 +167,27 @@ final class S3PendingObject implements BackupStore.PendingObject {
         config.serverSideEncryption().ifPresent(sse -> request.serverSideEncryption(ServerSideEncryption.fromValue(sse)));
         config.kmsKeyId().ifPresent(request::ssekmsKeyId);
         store.storageClass().ifPresent(request::storageClass);
-        try {
-            uploadId = store.client().createMultipartUpload(request.build()).uploadId();
-        } catch (SdkException e) {
-            throw S3Failures.io("starting the upload of " + url(uploadObjectKey), e, config);
-        }
+        // Registered first, so a stop (SIGTERM) right after the upload starts still aborts it.
         abortOnExit = new Thread(this::abortOnExit, "dbbackup-abort-upload");
         try {
             Runtime.getRuntime().addShutdownHook(abortOnExit);
         } catch (IllegalStateException e) {
             abortOnExit = null;
+            throw new IOException("not starting the upload of " + url(uploadObjectKey) + ": the process is stopping");
+        }
+        String id;
+        try {
+            id = store.client().createMultipartUpload(request.build()).uploadId();
+        } catch (SdkException e) {
+            throw S3Failures.io("starting the upload of " + url(uploadObjectKey), e, config);
+        }
+        synchronized (this) {
+            uploadId = id;
+            if (closed) {
+                // stopped while the upload was being created: the exit hook has already run and found nothing
+                abortQuietly();
+                throw new IOException("the upload of " + url(uploadObjectKey) + " was stopped");
+            }
         }
     }
 
@@ -414,6 +429,11 @@ final class S3PendingObject implements BackupStore.PendingObject {
     }
 
     private synchronized void discard() throws IOException {
+        if (discarded) {
+            return;
+        }
+        closed = true;
+        discarded = true;
         if (uploadId != null && !completed) {
             try {
                 store.client().abortMultipartUpload(r -> r.bucket(bucket).key(uploadObjectKey).uploadId(uploadId));
@@ -424,14 +444,31 @@ final class S3PendingObject implements BackupStore.PendingObject {
                             + " (a bucket lifecycle rule or the next run removes it)", e, config);
                 }
             }
-            uploadId = null;
         } else if (completed && uploadIsTemporary) {
             store.deleteObject(uploadObjectKey);
         }
     }
 
+    private void abortQuietly() {
+        try {
+            store.client().abortMultipartUpload(r -> r.bucket(bucket).key(uploadObjectKey).uploadId(uploadId));
+        } catch (SdkException e) {
+            LOG.warnf("could not abort the upload of %s: %s", url(uploadObjectKey), S3Failures.describe(e, config));
+        }
+    }
+
     private void abortOnExit() {
-        if (!committed) {
+        if (!committed && !completed) {
+            closed = true;
+            Future<CompletedPart> sending = inFlight;
+            if (sending != null) {
+                // a part that lands after the abort would keep its storage: let it finish first
+                try {
+                    sending.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception ignored) {
+                    // aborting anyway
+                }
+            }
             try {
                 discard();
             } catch (IOException | RuntimeException e) {
