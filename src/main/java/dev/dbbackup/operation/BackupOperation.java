@@ -160,7 +160,7 @@ public class BackupOperation {
     /** Before dumping straight into an offsite store: fail at once on wrong credentials or a missing bucket. */
     private static void requireReachable(BackupStore store, BackupName name) {
         try {
-            store.stat(name.key());
+            store.list(name.type().word() + "/");
         } catch (IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "cannot use the offsite store " + store.describe() + ": " + e.getMessage(),
                     "no backup was written; fix the BACKUP_OFFSITE_* settings and run it again");

@@ -143,6 +143,10 @@ class OffsiteCliIT {
         Cli.Result byUrl = Cli.run(rebuilt, bare, "restore", url, "--database-url", "sqlite:///./by-url.db", "--yes");
         assertEquals(0, byUrl.exitCode(), byUrl::toString);
         assertSameContent(app, rebuilt.resolve("by-url.db"));
+
+        Cli.Result verify = Cli.run(rebuilt, bare, "verify", url);
+        assertEquals(0, verify.exitCode(), verify::toString);
+        assertFalse(Files.exists(rebuilt.resolve("backups/daily")), "reading from the offsite store leaves no local copy");
     }
 
     @Test
@@ -269,6 +273,11 @@ class OffsiteCliIT {
         assertEquals(1, only.exitCode(), only::toString);
         assertTrue(only.stderr().contains("cannot use the offsite store s3://" + bucket + "/app/"), only.stderr());
         assertTrue(only.stderr().contains("InvalidAccessKeyId"), only.stderr());
+
+        Cli.Result noBucket = dbbackup(env("DBBACKUP_NOW", "2025-11-05T02:00:00Z", "BACKUP_OFFSITE_URL", "s3://no-such-bucket/app"),
+                "backup", "--offsite", "only");
+        assertEquals(1, noBucket.exitCode(), noBucket::toString);
+        assertTrue(noBucket.stderr().contains("bucket 'no-such-bucket' does not exist"), noBucket.stderr());
 
         Cli.Result sync = dbbackup(env("DBBACKUP_NOW", "2025-11-05T02:00:00Z"), "sync");
         assertEquals(0, sync.exitCode(), sync::toString);
