@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
         description = "List every backup with its type, time, size, state and the retention bucket that keeps it.",
-        footer = {"", "Examples:", "  dbbackup list", "  dbbackup list --format json | jq '.[0].path'"})
+        footer = {"", "Examples:", "  dbbackup list", "  dbbackup list --format json | jq '.[0].path'",
+                "  dbbackup list --store offsite             # the copies in BACKUP_OFFSITE_URL, with the offsite retention"})
 public class ListCommand implements Callable<Integer> {
 
     @Spec
@@ -29,6 +30,9 @@ public class ListCommand implements Callable<Integer> {
 
     @Mixin
     RetentionOptions retention;
+
+    @Mixin
+    StoreOption store;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table (default) or json.")
     String format;
@@ -41,8 +45,8 @@ public class ListCommand implements Callable<Integer> {
         if (!format.equals("table") && !format.equals("json")) {
             throw new ConfigException("--format '" + format + "' is not known", "use table or json");
         }
-        Settings settings = common.settings(retention.flags());
-        List<ListOperation.ListedBackup> rows = list.list(settings);
+        Settings settings = common.settings(store.retentionFlags(retention));
+        List<ListOperation.ListedBackup> rows = list.list(settings, store.choice());
         PrintWriter out = spec.commandLine().getOut();
         if (format.equals("json")) {
             out.println(ManifestCodec.toJson(rows));
@@ -50,7 +54,8 @@ public class ListCommand implements Callable<Integer> {
             return ExitCode.OK.code();
         }
         if (rows.isEmpty()) {
-            out.println("no backups in " + settings.backupDir().toAbsolutePath().normalize());
+            out.println("no backups in " + (store.choice() == dev.dbbackup.operation.StoreChoice.OFFSITE
+                    ? settings.offsite().store().location() : settings.backupDir().toAbsolutePath().normalize()));
             out.flush();
             return ExitCode.OK.code();
         }

@@ -18,7 +18,18 @@ import java.util.Optional;
  * @param clock       the clock ("now"); fixed by DBBACKUP_NOW for tests and rehearsals
  * @param compressionLevel gzip level 1..9
  * @param maxAge    age over which the newest good backup makes health fail (BACKUP_MAX_AGE, default 26 h)
+ * @param offsite   the offsite (S3-compatible) store and what backup does with it (BACKUP_OFFSITE_*)
  */
 public record Settings(DatabaseUrl databaseUrl, Path backupDir, RetentionPolicy retention, ZoneId zone,
-                       Clock clock, int compressionLevel, Optional<Path> logFile, Duration maxAge) {
+                       Clock clock, int compressionLevel, Optional<Path> logFile, Duration maxAge, OffsiteSettings offsite) {
+
+    /** Settings without an offsite store. */
+    public Settings(DatabaseUrl databaseUrl, Path backupDir, RetentionPolicy retention, ZoneId zone,
+                    Clock clock, int compressionLevel, Optional<Path> logFile, Duration maxAge) {
+        this(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, OffsiteSettings.none(retention));
+    }
+
+    public Settings withOffsite(OffsiteSettings newOffsite) {
+        return new Settings(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, newOffsite);
+    }
 }

@@ -46,7 +46,8 @@ public final class SettingsResolver {
         int level = intIn(sources, COMPRESSION_LEVEL, 6, 1, 9);
         Optional<Path> logFile = sources.get(LOG_FILE).filter(s -> !s.isBlank()).map(Path::of);
         Duration maxAge = duration(MAX_AGE, sources.get(MAX_AGE).orElse("26h"));
-        return new Settings(url, backupDir, retention, zone, clock, level, logFile, maxAge);
+        return new Settings(url, backupDir, retention, zone, clock, level, logFile, maxAge)
+                .withOffsite(OffsiteSettingsResolver.resolve(sources, retention));
     }
 
     private static DatabaseUrl databaseUrl(SettingSources sources) {
