@@ -183,7 +183,11 @@ public final class SqliteRestoreSession implements RestoreSession {
                     }
                     beginOnce(statement);
                     // sqlite3 .dump writes text that is not valid UTF-8 as raw bytes inside '...'
-                    statement.execute(ByteFaithfulUtf8Reader.rewriteLiteralsWithRawBytes(sql));
+                    // a prepared statement skips sqlite-jdbc's per-call scan for its own extended commands
+                    try (java.sql.PreparedStatement prepared = connection.prepareStatement(
+                            ByteFaithfulUtf8Reader.rewriteLiteralsWithRawBytes(sql))) {
+                        prepared.execute();
+                    }
                 }
             }
         } catch (SQLException e) {
