@@ -1,6 +1,5 @@
 package dev.dbbackup.pipeline.crypto;
 
-import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -24,6 +23,7 @@ import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
 import org.bouncycastle.openpgp.PGPSecretKey;
 import org.bouncycastle.openpgp.PGPSecretKeyRing;
 import org.bouncycastle.openpgp.PGPSecretKeyRingCollection;
+import org.bouncycastle.openpgp.PGPSessionKey;
 import org.bouncycastle.openpgp.PGPSignatureList;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
@@ -31,7 +31,6 @@ import org.bouncycastle.openpgp.operator.PBESecretKeyDecryptor;
 import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
 import org.bouncycastle.openpgp.operator.bc.BcPBEDataDecryptorFactory;
 import org.bouncycastle.openpgp.operator.bc.BcPBESecretKeyDecryptorBuilder;
-import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
 import org.bouncycastle.openpgp.operator.bc.BcPublicKeyDataDecryptorFactory;
 
 /**
@@ -87,7 +86,7 @@ public final class OpenPgpDecryption implements Decryption {
                 throw new KeyFileException(setting + ": the key file cannot be read (" + e.getClass().getSimpleName() + ")", e);
             }
         }
-        try (InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(bytes))) {
+        try (InputStream in = KeyBlocks.decode(bytes)) {
             PGPSecretKeyRingCollection keys = new PGPSecretKeyRingCollection(in, new BcKeyFingerprintCalculator());
             if (keys.size() == 0) {
                 throw new KeyFileException(setting + " holds no secret key");
@@ -106,19 +105,24 @@ public final class OpenPgpDecryption implements Decryption {
         boolean forPassphrase = false;
         DecryptionException firstFailure = null;
         for (PGPEncryptedData data : list) {
+            if (!data.isIntegrityProtected() && !data.isAEAD()) {
+                throw new DecryptionException(DecryptionException.Reason.UNSUPPORTED, "it is not integrity-protected (no MDC), so tampering"
+                        + " could not be detected; decrypt it with 'gpg --ignore-mdc-error' only if you trust it, and re-encrypt it");
+            }
             try {
                 if (data instanceof PGPPBEEncryptedData pbe) {
                     forPassphrase = true;
                     if (passphrase.isPresent()) {
-                        return open(pbe, pbe.getDataStream(new BcPBEDataDecryptorFactory(passphrase.get().chars(),
-                                new BcPGPDigestCalculatorProvider())));
+                        PGPSessionKey key = pbe.getSessionKey(new BcPBEDataDecryptorFactory(passphrase.get().chars(), Digests.provider()));
+                        return open(pbe, pbe.getDataStream(Digests.dataDecryptor(key, pbe.isAEAD())));
                     }
                 } else if (data instanceof PGPPublicKeyEncryptedData pk) {
                     keyIds.add(pk.getKeyID() == 0 ? "(hidden recipient)" : Recipient.keyId(pk.getKeyID()));
                     for (PGPSecretKey secret : candidates(pk.getKeyID())) {
                         PGPPrivateKey privateKey = unlock(secret);
                         try {
-                            return open(pk, pk.getDataStream(new BcPublicKeyDataDecryptorFactory(privateKey)));
+                            PGPSessionKey key = pk.getSessionKey(new BcPublicKeyDataDecryptorFactory(privateKey));
+                            return open(pk, pk.getDataStream(Digests.dataDecryptor(key, pk.isAEAD())));
                         } catch (PGPException | RuntimeException e) {
                             if (pk.getKeyID() != 0) {
                                 throw e;
@@ -204,7 +208,7 @@ public final class OpenPgpDecryption implements Decryption {
                 throw new DecryptionException(DecryptionException.Reason.NO_KEY, "secret key " + id + " is protected by a passphrase: set "
                         + EncryptionSettings.DECRYPTION_PASSPHRASE + "_FILE");
             }
-            decryptor = new BcPBESecretKeyDecryptorBuilder(new BcPGPDigestCalculatorProvider()).build(keyPassphrase.get().chars());
+            decryptor = new BcPBESecretKeyDecryptorBuilder(Digests.provider()).build(keyPassphrase.get().chars());
         }
         try {
             return secret.extractPrivateKey(decryptor);
@@ -231,10 +235,6 @@ public final class OpenPgpDecryption implements Decryption {
     }
 
     private static InputStream open(PGPEncryptedData data, InputStream clear) throws IOException {
-        if (!data.isIntegrityProtected() && !data.isAEAD()) {
-            throw new DecryptionException(DecryptionException.Reason.UNSUPPORTED, "it is not integrity-protected (no MDC), so tampering"
-                    + " could not be detected; re-encrypt it with a current gpg");
-        }
         try {
             BcPGPObjectFactory factory = new BcPGPObjectFactory(clear);
             Object object = factory.nextObject();

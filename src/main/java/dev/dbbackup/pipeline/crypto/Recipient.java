@@ -17,7 +17,6 @@ import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureSubpacketVector;
-import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
 
 /**
@@ -49,7 +48,7 @@ public record Recipient(PGPPublicKey key, String keyId, String fingerprint, Stri
             throw new KeyFileException(EncryptionSettings.PUBLIC_KEYS + " names " + file + ", which is not a readable file");
         }
         PGPPublicKeyRingCollection rings;
-        try (InputStream in = PGPUtil.getDecoderStream(Files.newInputStream(file))) {
+        try (InputStream in = KeyBlocks.decode(Files.readAllBytes(file))) {
             rings = new PGPPublicKeyRingCollection(in, new BcKeyFingerprintCalculator());
         } catch (IOException | PGPException | RuntimeException e) {
             throw new KeyFileException(EncryptionSettings.PUBLIC_KEYS + ": " + file + " is not an OpenPGP public key file ("
