@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
                 "  dbbackup backup                          # type from the date: 1st → monthly, Sunday → weekly, else daily",
                 "  dbbackup backup --type weekly --backup-dir /mnt/backups",
                 "  DATABASE_URL=postgresql://app@db:5432/app dbbackup backup --retention-days 3",
-                "  dbbackup backup --dry-run                # print what would be written and deleted"})
+                "  dbbackup backup --dry-run                # print what would be written and deleted",
+                "  BACKUP_ENCRYPTION_PASSPHRASE_FILE=/run/secrets/backup_pass dbbackup backup   # → .sql.gz.gpg",
+                "  dbbackup backup --encryption-public-key /etc/dbbackup/ops.asc   # only the secret key's holder can read it"})
 public class BackupCommand implements Callable<Integer> {
 
     @Spec
@@ -35,6 +37,9 @@ public class BackupCommand implements Callable<Integer> {
 
     @Mixin
     RetentionOptions retention;
+
+    @Mixin
+    EncryptOptions encryption;
 
     @Option(names = "--type", paramLabel = "TYPE", defaultValue = "auto",
             description = "auto, daily, weekly or monthly (default auto).")
@@ -49,7 +54,9 @@ public class BackupCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Optional<BackupType> requested = parseType(type);
-        Settings settings = common.settings(retention.flags());
+        java.util.Map<String, String> flags = new java.util.HashMap<>(retention.flags());
+        flags.putAll(encryption.flags());
+        Settings settings = common.settings(flags);
         BackupOperation.BackupReport report = backup.run(settings, requested, DumpOptions.defaults(), dryRun);
         PrintWriter out = spec.commandLine().getOut();
         if (report.dryRun()) {

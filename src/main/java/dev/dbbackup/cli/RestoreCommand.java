@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
                 "  dbbackup restore latest --dry-run",
                 "  dbbackup restore backups/daily/backup_daily_20251103_020000.sql.gz --database-url sqlite:///./recovery.db --yes",
-                "  dbbackup restore latest --clean --yes      # replace the current database (safety backup first)"})
+                "  dbbackup restore latest --clean --yes      # replace the current database (safety backup first)",
+                "  BACKUP_DECRYPTION_PASSPHRASE_FILE=key.pass dbbackup restore latest --decryption-key backup-key.asc --yes"})
 public class RestoreCommand implements Callable<Integer> {
 
     @Spec
@@ -29,6 +30,9 @@ public class RestoreCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    DecryptOptions decryption;
 
     @Parameters(index = "0", paramLabel = "FILE|latest", description = "A backup file, or 'latest' for the newest good backup in BACKUP_DIR.")
     String backup;
@@ -50,7 +54,7 @@ public class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Settings settings = common.settings();
+        Settings settings = common.settings(decryption.flags());
         RestoreOperation.RestoreReport report = restore.run(settings,
                 new RestoreOperation.RestoreRequest(backup, dryRun, yes, clean, force), new TerminalConfirmation());
         PrintWriter out = spec.commandLine().getOut();

@@ -1,6 +1,7 @@
 package dev.dbbackup.config;
 
 import dev.dbbackup.engine.DatabaseUrl;
+import dev.dbbackup.pipeline.crypto.EncryptionSettings;
 import dev.dbbackup.retention.RetentionPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,7 +19,8 @@ import java.util.Optional;
  * @param clock       the clock ("now"); fixed by DBBACKUP_NOW for tests and rehearsals
  * @param compressionLevel gzip level 1..9
  * @param maxAge    age over which the newest good backup makes health fail (BACKUP_MAX_AGE, default 26 h)
+ * @param encryption how backups are encrypted and which keys open them (BACKUP_ENCRYPTION_*, BACKUP_DECRYPTION_*)
  */
 public record Settings(DatabaseUrl databaseUrl, Path backupDir, RetentionPolicy retention, ZoneId zone,
-                       Clock clock, int compressionLevel, Optional<Path> logFile, Duration maxAge) {
+                       Clock clock, int compressionLevel, Optional<Path> logFile, Duration maxAge, EncryptionSettings encryption) {
 }

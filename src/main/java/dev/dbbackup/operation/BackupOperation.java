@@ -14,6 +14,7 @@ import dev.dbbackup.engine.EngineException;
 import dev.dbbackup.engine.TargetState;
 import dev.dbbackup.pipeline.Compression;
 import dev.dbbackup.pipeline.DumpWriter;
+import dev.dbbackup.pipeline.crypto.Encryption;
 import dev.dbbackup.storage.BackupStore;
 import dev.dbbackup.storage.local.DirectoryLock;
 import dev.dbbackup.storage.local.LocalBackupStore;
@@ -56,7 +57,8 @@ public class BackupOperation {
         DatabaseEngine engine = engines.forUrl(source);
         requireSource(engine, source);
         Compression compression = Compression.gzip(settings.compressionLevel());
-        BackupName name = BackupName.of(type, started, settings.zone(), 0, ".sql" + compression.suffix());
+        Encryption encryption = EncryptionKeys.forBackup(settings);
+        BackupName name = BackupName.of(type, started, settings.zone(), 0, ".sql" + compression.suffix() + encryption.suffix());
 
         if (dryRun) {
             LocalBackupStore store = Stores.local(settings);
@@ -70,14 +72,14 @@ public class BackupOperation {
         LocalBackupStore store = Stores.writableLocal(settings);
         DirectoryLock lock = FolderLock.hold(settings, "backup " + type.word());
         try {
-            return write(settings, engine, source, options, store, name, type, started, compression);
+            return write(settings, engine, source, options, store, name, type, started, compression, encryption);
         } finally {
             FolderLock.release(lock);
         }
     }
 
     private BackupReport write(Settings settings, DatabaseEngine engine, DatabaseUrl source, DumpOptions options, LocalBackupStore store,
-                               BackupName name, BackupType type, Instant started, Compression compression) {
+                               BackupName name, BackupType type, Instant started, Compression compression, Encryption encryption) {
         BackupCatalog catalog = new BackupCatalog(store, settings.zone());
         try {
             int stale = store.removeStaleTemporaries();
@@ -93,7 +95,7 @@ public class BackupOperation {
         DumpWriter.Written written;
         String key;
         try (BackupStore.PendingObject pending = store.create()) {
-            written = DumpWriter.write(pending.output(), compression, plain -> engine.dump(source, options, plain));
+            written = DumpWriter.write(pending.output(), compression, encryption, plain -> engine.dump(source, options, plain));
             key = commitUnique(pending, name);
         } catch (EngineException | IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "backup of " + source.database() + " failed: " + e.getMessage(),
@@ -101,15 +103,15 @@ public class BackupOperation {
         }
         Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
         Instant finished = started.plus(duration);
-        BackupManifest manifest = manifest(settings, engine, type, key, written, started, finished);
+        BackupManifest manifest = manifest(settings, engine, type, key, written, started, finished, encryption);
         try {
             catalog.saveManifest(key, manifest);
         } catch (IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "backup " + store.locate(key) + " was written but its manifest could not be: " + e.getMessage(),
                     "the file has no manifest and is not counted as a good backup; free space or fix permissions and run again", e);
         }
-        LOG.infof("backup written: %s (%d bytes, %d tables, %d rows)", store.locate(key), written.storedBytes(),
-                written.dump().tableRows().size(), manifest.totalRows());
+        LOG.infof("backup written: %s (%d bytes, %d tables, %d rows%s)", store.locate(key), written.storedBytes(),
+                written.dump().tableRows().size(), manifest.totalRows(), encryption.mode().map(m -> ", encrypted: " + m.word()).orElse(""));
 
         List<PruneOperation.PruneItem> plan = List.of();
         List<String> deleted = List.of();
@@ -133,12 +135,13 @@ public class BackupOperation {
         String stamp = BackupName.of(BackupType.DAILY, started, settings.zone(), 0, "").localTime()
                 .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"));
         String base = "pre-restore/pre-restore_" + sanitize(target.database()) + "_" + stamp;
+        Encryption encryption = EncryptionKeys.forBackup(settings);
         try (BackupStore.PendingObject pending = store.create()) {
-            DumpWriter.Written written = DumpWriter.write(pending.output(), Compression.gzip(settings.compressionLevel()),
+            DumpWriter.Written written = DumpWriter.write(pending.output(), Compression.gzip(settings.compressionLevel()), encryption,
                     plain -> engine.dump(target, DumpOptions.defaults(), plain));
             String key = null;
             for (int i = 0; key == null && i < MAX_SAME_SECOND; i++) {
-                String candidate = base + (i == 0 ? "" : "_" + i) + ".sql.gz";
+                String candidate = base + (i == 0 ? "" : "_" + i) + ".sql.gz" + encryption.suffix();
                 try {
                     pending.commit(candidate);
                     key = candidate;
@@ -150,7 +153,7 @@ public class BackupOperation {
                 throw new IOException("too many safety backups in one second");
             }
             BackupManifest manifest = manifest(settings, engine, null, key, written, started,
-                    started.plusNanos(System.nanoTime() - startNanos));
+                    started.plusNanos(System.nanoTime() - startNanos), encryption);
             store.writeSmall(key + ".json", dev.dbbackup.catalog.ManifestCodec.write(manifest));
             LOG.infof("safety backup of the current %s written to %s", target.database(), store.locate(key));
             return store.locate(key);
@@ -207,7 +210,7 @@ public class BackupOperation {
     }
 
     private static BackupManifest manifest(Settings settings, DatabaseEngine engine, BackupType type, String key,
-                                           DumpWriter.Written written, Instant started, Instant finished) {
+                                           DumpWriter.Written written, Instant started, Instant finished, Encryption encryption) {
         long totalRows = written.dump().tableRows().values().stream().mapToLong(Long::longValue).sum();
         return new BackupManifest(
                 BackupManifest.FORMAT_VERSION,
@@ -224,7 +227,7 @@ public class BackupOperation {
                 new BackupManifest.Sizes(written.plainBytes(), written.plainSha256()),
                 new BackupManifest.Sizes(written.storedBytes(), written.storedSha256()),
                 Compression.gzip(settings.compressionLevel()).toString(),
-                null,
+                EncryptionKeys.describe(encryption),
                 new java.util.TreeMap<>(written.dump().tableRows()),
                 totalRows,
                 null);

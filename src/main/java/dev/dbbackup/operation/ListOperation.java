@@ -23,10 +23,25 @@ public class ListOperation {
      *
      * @param state    "ok", "verified", "verification failed", or the manifest problem ("no manifest", …)
      * @param keptBy   the retention reasons when kept; empty when the next prune deletes it
+     * @param encryption how the file is encrypted (mode and key ids, from the manifest); null when it is not
      */
     @RegisterForReflection
     public record ListedBackup(String file, String path, String type, String created, long size, String state,
-                               String verifiedAt, Long rows, boolean keep, List<String> keptBy, List<String> deleteReasons) {
+                               String verifiedAt, Long rows, boolean keep, List<String> keptBy, List<String> deleteReasons,
+                               BackupManifest.Encryption encryption) {
+
+        /** One word for the table: passphrase, pubkey, gpg (encrypted, mode unknown) or "-". */
+        public String encryptionWord() {
+            return encryption == null ? "-" : encryption.mode() == null ? "gpg" : encryption.mode();
+        }
+    }
+
+    private static BackupManifest.Encryption encryption(CatalogEntry entry) {
+        BackupManifest.Encryption recorded = entry.manifest().map(BackupManifest::encryption).orElse(null);
+        if (recorded == null && dev.dbbackup.pipeline.crypto.Encryption.isEncryptedName(entry.fileName())) {
+            return new BackupManifest.Encryption("openpgp", null, null, null);
+        }
+        return recorded;
     }
 
     public List<ListedBackup> list(Settings settings) {
@@ -42,7 +57,7 @@ public class ListOperation {
                 rows.add(new ListedBackup(entry.key(), catalog.store().locate(entry.key()), entry.name().type().word(),
                         entry.createdAt().toString(), entry.size(), state, verification == null ? null : verification.at(),
                         entry.manifest().map(BackupManifest::totalRows).orElse(null), keep,
-                        keep ? item.decision().reasons() : List.of(), keep ? List.of() : item.decision().reasons()));
+                        keep ? item.decision().reasons() : List.of(), keep ? List.of() : item.decision().reasons(), encryption(entry)));
             }
             return rows;
         } catch (IOException e) {

@@ -13,6 +13,12 @@ import dev.dbbackup.engine.RestoreSession;
 import dev.dbbackup.engine.TargetState;
 import dev.dbbackup.pipeline.Compression;
 import dev.dbbackup.pipeline.DumpReader;
+import dev.dbbackup.pipeline.crypto.Decryption;
+import dev.dbbackup.pipeline.crypto.DecryptionException;
+import dev.dbbackup.pipeline.crypto.Encryption;
+import dev.dbbackup.pipeline.crypto.Decryption;
+import dev.dbbackup.pipeline.crypto.DecryptionException;
+import dev.dbbackup.pipeline.crypto.Encryption;
 import dev.dbbackup.storage.local.DirectoryLock;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -68,10 +74,13 @@ public class RestoreOperation {
         if (!request.force()) {
             refuseWritableByOthers(location);
         }
-        VerifyOperation.VerificationResult verification = verifier.verify(catalog, entry, settings.clock().instant());
+        Decryption decryption = Encryption.isEncryptedName(entry.fileName())
+                ? EncryptionKeys.requiredFor(settings, location, manifest) : Decryption.NONE;
+        VerifyOperation.VerificationResult verification = verifier.verify(catalog, entry, settings.clock().instant(), decryption, true);
         if (!verification.passed()) {
             throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "refusing to restore " + location + ": "
-                    + verification.failure().get(), "nothing was changed; pick another backup ('dbbackup list') or run 'dbbackup verify --all'");
+                    + verification.failure().get(), "nothing was changed; pick another backup ('dbbackup list') or run 'dbbackup verify --all'"
+                    + (decryption == Decryption.NONE ? "" : "; if the key is wrong, fix the key settings (docs/encryption.md)"));
         }
         List<String> notes = new ArrayList<>(verification.notes());
         LOG.infof("backup %s passed validation (%s)", location, String.join(", ", verification.passedChecks()));
@@ -98,7 +107,7 @@ public class RestoreOperation {
 
         DirectoryLock lock = FolderLock.hold(settings, "restore");
         try {
-            return restore(settings, request, catalog, entry, location, target, engine, manifest, before, notes, startNanos);
+            return restore(settings, request, catalog, entry, location, target, engine, manifest, before, notes, startNanos, decryption);
         } finally {
             FolderLock.release(lock);
         }
@@ -106,7 +115,7 @@ public class RestoreOperation {
 
     private RestoreReport restore(Settings settings, RestoreRequest request, BackupCatalog catalog, CatalogEntry entry, String location,
                                   DatabaseUrl target, DatabaseEngine engine, Optional<BackupManifest> manifest, TargetState before,
-                                  List<String> notes, long startNanos) {
+                                  List<String> notes, long startNanos, Decryption decryption) {
         String safety = before.isEmpty() ? null : backups.safetyBackup(settings, engine, target);
         LOG.infof("restoring %s into %s", location, target.redacted());
         int tables;
@@ -114,7 +123,7 @@ public class RestoreOperation {
         String previous;
         try (RestoreSession session = engine.beginRestore(target, new RestoreOptions(request.clean(), true));
              InputStream in = catalog.store().open(entry.key());
-             DumpReader reader = new DumpReader(in, Compression.forFileName(entry.fileName()))) {
+             DumpReader reader = new DumpReader(in, Compression.forFileName(Encryption.withoutSuffix(entry.fileName())), decryption)) {
             session.apply(reader.plain());
             reader.drain();
             if (manifest.isPresent() && !manifest.get().stored().sha256().equals(reader.storedSha256())) {
@@ -139,6 +148,9 @@ public class RestoreOperation {
             tables = manifest.map(m -> m.tables() == null ? counts.size() : m.tables().size()).orElse(counts.size());
             rows = manifest.map(m -> m.tables() == null ? sum(counts) : m.totalRows()).orElse(sum(counts));
             previous = session.commit().previousContentKeptAt();
+        } catch (DecryptionException e) {
+            throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "restore of " + location + " stopped: cannot decrypt: " + e.getMessage(),
+                    "the target was not changed" + (safety == null ? "" : "; a safety backup of it is at " + safety), e);
         } catch (EngineException | IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "restore of " + location + " failed: " + e.getMessage(),
                     "the target was not changed" + (safety == null ? "" : "; a safety backup of it is at " + safety), e);

@@ -26,6 +26,14 @@ public record EncryptionSettings(Optional<EncryptionMode> mode, Optional<Passphr
         publicKeyFiles = List.copyOf(publicKeyFiles);
     }
 
+    /** Says which settings are present, never their secret values (the decryption key may be the armored key itself). */
+    @Override
+    public String toString() {
+        return "EncryptionSettings[mode=" + mode.map(EncryptionMode::word).orElse("none") + ", passphrase=" + (passphrase.isPresent() ? "set" : "unset")
+                + ", publicKeyFiles=" + publicKeyFiles + ", decryptionKey=" + (decryptionKey.isPresent() ? "set" : "unset")
+                + ", decryptionPassphrase=" + (decryptionPassphrase.isPresent() ? "set" : "unset") + "]";
+    }
+
     public static EncryptionSettings none() {
         return new EncryptionSettings(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), Optional.empty());
     }
