@@ -4,10 +4,13 @@ import dev.dbbackup.catalog.ManifestCodec;
 import dev.dbbackup.config.ConfigException;
 import dev.dbbackup.config.Settings;
 import dev.dbbackup.operation.ExitCode;
+import dev.dbbackup.engine.DatabaseUrl;
+import dev.dbbackup.operation.TestRestoreOperation;
 import dev.dbbackup.operation.VerifyOperation;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +25,8 @@ import picocli.CommandLine.Spec;
                 "An encrypted backup (.gpg) is checked against its manifest without the key; with the key"
                         + " (BACKUP_ENCRYPTION_PASSPHRASE_FILE, or --decryption-key) it is also decrypted and its SQL checked."},
         footer = {"", "Examples:", "  dbbackup verify latest", "  dbbackup verify backups/daily/backup_daily_20251103_020000.sql.gz",
-                "  dbbackup verify --all --format json"})
+                "  dbbackup verify --all --format json",
+                "  dbbackup verify --restore latest          # test-restore into a scratch target"})
 public class VerifyCommand implements Callable<Integer> {
 
     @Spec
@@ -43,8 +47,19 @@ public class VerifyCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table (default) or json.")
     String format;
 
+    @Option(names = "--restore", description = "Also restore it into a scratch target (temporary file or database),"
+            + " compare row counts with the manifest, drop the scratch target, and record the result.")
+    boolean restore;
+
+    @Option(names = "--scratch-url", paramLabel = "URL",
+            description = "PostgreSQL server for the scratch database of --restore (default: the server of DATABASE_URL).")
+    String scratchUrl;
+
     @Inject
     VerifyOperation verify;
+
+    @Inject
+    TestRestoreOperation testRestore;
 
     @Override
     public Integer call() {
@@ -55,8 +70,16 @@ public class VerifyCommand implements Callable<Integer> {
             throw new ConfigException("verify takes either FILE or --all, not both", "drop one of them");
         }
         Settings settings = common.settings(decryption.flags());
-        List<VerifyOperation.VerificationResult> results = all ? verify.verifyAll(settings)
-                : List.of(verify.verify(settings, backup == null ? "latest" : backup));
+        String target = backup == null ? "latest" : backup;
+        List<VerifyOperation.VerificationResult> results;
+        if (restore) {
+            if (all) {
+                throw new ConfigException("verify --restore takes one backup, not --all", "name a FILE or 'latest'");
+            }
+            results = List.of(testRestore.run(settings, target, Optional.ofNullable(scratchUrl).map(VerifyCommand::parseScratch)));
+        } else {
+            results = all ? verify.verifyAll(settings) : List.of(verify.verify(settings, target));
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (format.equals("json")) {
             out.println(ManifestCodec.toJson(results.stream().map(JsonResult::of).toList()));
@@ -78,6 +101,14 @@ public class VerifyCommand implements Callable<Integer> {
         out.flush();
         boolean allPassed = results.stream().allMatch(VerifyOperation.VerificationResult::passed);
         return allPassed ? ExitCode.OK.code() : ExitCode.VERIFICATION_FAILED.code();
+    }
+
+    private static DatabaseUrl parseScratch(String url) {
+        try {
+            return DatabaseUrl.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--scratch-url " + e.getMessage(), "give a postgresql:// URL of a server where a scratch database may be created");
+        }
     }
 
     @io.quarkus.runtime.annotations.RegisterForReflection

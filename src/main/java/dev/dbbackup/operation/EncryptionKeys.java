@@ -1,14 +1,20 @@
 package dev.dbbackup.operation;
 
+import dev.dbbackup.catalog.BackupCatalog;
 import dev.dbbackup.catalog.BackupManifest;
+import dev.dbbackup.catalog.CatalogEntry;
 import dev.dbbackup.config.ConfigException;
 import dev.dbbackup.config.Settings;
+import dev.dbbackup.pipeline.crypto.Decryption;
+import dev.dbbackup.pipeline.crypto.DecryptionException;
 import dev.dbbackup.pipeline.crypto.Encryption;
 import dev.dbbackup.pipeline.crypto.EncryptionSettings;
 import dev.dbbackup.pipeline.crypto.KeyFileException;
 import dev.dbbackup.pipeline.crypto.OpenPgpDecryption;
 import dev.dbbackup.pipeline.crypto.OpenPgpEncryption;
 import dev.dbbackup.pipeline.crypto.Recipient;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -54,6 +60,26 @@ final class EncryptionKeys {
             throw new ConfigException("backup " + location + " is encrypted and no key to open it is set", needs + "; nothing was changed");
         }
         return forReading(settings);
+    }
+
+    /**
+     * Fails (exit 3, naming the file) when the configured keys do not open an encrypted backup, before anything is
+     * checked or recorded: a wrong key says nothing about the backup. Reads only the header and the session key.
+     */
+    static void requireKeyOpens(Decryption decryption, BackupCatalog catalog, CatalogEntry entry, String location) {
+        if (decryption == Decryption.NONE) {
+            return;
+        }
+        try (InputStream in = catalog.store().open(entry.key()); InputStream opened = decryption.decrypt(in)) {
+            // opening proves the key; the content is checked by the caller
+        } catch (DecryptionException e) {
+            if (e.reason() == DecryptionException.Reason.NO_KEY || e.reason() == DecryptionException.Reason.WRONG_KEY) {
+                throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "cannot decrypt " + location + ": " + e.getMessage(),
+                        "fix the key settings (" + HINT + "); the backup was not marked as failed");
+            }
+        } catch (IOException e) {
+            // a damaged or unreadable file is the caller's finding to report
+        }
     }
 
     /** What the manifest records about the encryption; null when the backup is not encrypted. */
