@@ -134,9 +134,9 @@ public final class OpenPgpDecryption implements Decryption {
             } catch (PGPException | RuntimeException e) {
                 if (firstFailure == null) {
                     firstFailure = data instanceof PGPPBEEncryptedData
-                            ? new DecryptionException(DecryptionException.Reason.WRONG_KEY, "the passphrase (" + EncryptionSettings.PASSPHRASE
-                            + ") does not open it", e)
-                            : new DecryptionException(DecryptionException.Reason.WRONG_KEY, "the secret key in " + EncryptionSettings.DECRYPTION_KEY
+                            ? new DecryptionException(DecryptionException.Reason.WRONG_KEY, "wrong passphrase: " + EncryptionSettings.PASSPHRASE
+                            + " does not open it", e)
+                            : new DecryptionException(DecryptionException.Reason.WRONG_KEY, "wrong key: the secret key in " + EncryptionSettings.DECRYPTION_KEY
                             + " does not open it (" + e.getClass().getSimpleName() + ")", e);
                 }
             } catch (DecryptionException e) {
@@ -213,8 +213,8 @@ public final class OpenPgpDecryption implements Decryption {
         try {
             return secret.extractPrivateKey(decryptor);
         } catch (PGPException | RuntimeException e) {
-            throw new DecryptionException(DecryptionException.Reason.WRONG_KEY, "the passphrase of secret key " + id + " ("
-                    + EncryptionSettings.DECRYPTION_PASSPHRASE + ") is wrong", e);
+            throw new DecryptionException(DecryptionException.Reason.WRONG_KEY, "wrong passphrase for secret key " + id + ": "
+                    + EncryptionSettings.DECRYPTION_PASSPHRASE + " does not unlock it", e);
         }
     }
 
