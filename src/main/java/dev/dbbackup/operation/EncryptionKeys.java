@@ -63,8 +63,9 @@ final class EncryptionKeys {
     }
 
     /**
-     * Fails (exit 3, naming the file) when the configured keys do not open an encrypted backup, before anything is
-     * checked or recorded: a wrong key says nothing about the backup. Reads only the header and the session key.
+     * Fails, naming the file, when the configured keys do not open an encrypted backup (exit 3; exit 2 when a needed
+     * passphrase is not set at all), before anything is checked or recorded: a wrong key says nothing about the
+     * backup. Reads only the header and the session key.
      */
     static void requireKeyOpens(Decryption decryption, BackupCatalog catalog, CatalogEntry entry, String location) {
         if (decryption == Decryption.NONE) {
@@ -73,9 +74,12 @@ final class EncryptionKeys {
         try (InputStream in = catalog.store().open(entry.key()); InputStream opened = decryption.decrypt(in)) {
             // opening proves the key; the content is checked by the caller
         } catch (DecryptionException e) {
-            if (e.reason() == DecryptionException.Reason.NO_KEY || e.reason() == DecryptionException.Reason.WRONG_KEY) {
+            if (e.reason() == DecryptionException.Reason.NO_KEY) {
+                throw new ConfigException("cannot decrypt " + location + ": " + e.getMessage(), "nothing was changed (" + HINT + ")");
+            }
+            if (e.reason() == DecryptionException.Reason.WRONG_KEY) {
                 throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "cannot decrypt " + location + ": " + e.getMessage(),
-                        "fix the key settings (" + HINT + "); the backup was not marked as failed");
+                        "fix the key settings (" + HINT + "); nothing was changed and the backup was not marked as failed");
             }
         } catch (IOException e) {
             // a damaged or unreadable file is the caller's finding to report

@@ -153,6 +153,15 @@ class EncryptionCliIT {
         Cli.Result restored = dbbackup(withPassphrase(), "restore", "latest", "--database-url", "sqlite:///./restored.db", "--yes");
         assertEquals(0, restored.exitCode(), restored::toString);
         assertEquals(List.of(), SqliteDatabaseComparator.compare(app, dir.resolve("restored.db")));
+
+        Cli.Result replaced = dbbackup(withPassphrase(), "restore", "latest", "--clean", "--yes");
+        assertEquals(0, replaced.exitCode(), replaced::toString);
+        try (var safety = Files.list(dir.resolve("backups/pre-restore"))) {
+            List<String> names = safety.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(2, names.size(), names::toString);
+            assertTrue(names.get(0).endsWith(".sql.gz.gpg") && names.get(1).endsWith(".sql.gz.gpg.json"),
+                    "the safety backup of the replaced database is encrypted too: " + names);
+        }
     }
 
     @Test
