@@ -472,6 +472,36 @@ class SqliteBackupCliIT {
     }
 
     @Test
+    void testRestoreProvesABackupAndRecordsTheResult() throws Exception {
+        Path backup = backupAt("2025-11-04T02:00:00Z");
+        Path tmp = Files.createDirectory(dir.resolve("tmp"));
+        Map<String, String> env = env("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp);
+        Cli.Result passed = dbbackup(env, "verify", "--restore", "latest");
+        assertEquals(0, passed.exitCode(), passed::toString);
+        assertTrue(passed.stdout().contains("test-restore (3 tables, 551 rows)"), passed.stdout());
+        JsonNode manifest = JSON.readTree(Path.of(backup + ".json").toFile());
+        assertEquals("passed", manifest.get("testRestore").get("state").asText());
+        assertTrue(manifest.get("testRestore").has("durationSeconds"));
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("dbbackup-test-restore-")).toList(),
+                    "the scratch target is dropped");
+        }
+        assertTrue(dbbackup(env(), "list").stdout().contains("test-restored"));
+
+        // A manifest that promises other row counts than the dump holds fails the test-restore.
+        Files.writeString(Path.of(backup + ".json"), Files.readString(Path.of(backup + ".json")).replace("\"messages\" : 500", "\"messages\" : 499"));
+        Cli.Result failed = dbbackup(env, "verify", "--restore", backup.toString());
+        assertEquals(3, failed.exitCode(), failed::toString);
+        assertTrue(failed.stdout().contains("messages: manifest 499, restored 500"), failed.stdout());
+        assertTrue(dbbackup(env(), "list").stdout().contains("test-restore failed"));
+        Cli.Result latest = dbbackup(env(), "restore", "latest", "--database-url", "sqlite:///./recovery.db", "--yes");
+        assertEquals(7, latest.exitCode(), "a backup that failed its test-restore is never 'latest': " + latest);
+        Cli.Result named = dbbackup(env(), "restore", backup.toString(), "--database-url", "sqlite:///./recovery.db", "--yes");
+        assertEquals(6, named.exitCode(), "needs explicit confirmation even with --yes: " + named);
+        assertFalse(Files.exists(dir.resolve("recovery.db")));
+    }
+
+    @Test
     void helpShowsExamplesAndExitCodes() {
         Cli.Result top = dbbackup(env(), "--help");
         assertEquals(0, top.exitCode());
