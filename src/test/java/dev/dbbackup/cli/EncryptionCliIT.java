@@ -186,6 +186,13 @@ class EncryptionCliIT {
         assertTrue(noKey.stderr().contains("BACKUP_DECRYPTION_KEY"), noKey::toString);
         assertFalse(Files.exists(dir.resolve("restored.db")));
 
+        Cli.Result testRestoreWithoutKey = dbbackup(env(), "verify", "--restore", "latest");
+        assertEquals(2, testRestoreWithoutKey.exitCode(), testRestoreWithoutKey::toString);
+        Cli.Result testRestore = dbbackup(env("BACKUP_DECRYPTION_KEY", curveSecret.toString(),
+                "BACKUP_DECRYPTION_PASSPHRASE_FILE", curveKeyPassphrase.toString()), "verify", "--restore", "latest");
+        assertEquals(0, testRestore.exitCode(), testRestore::toString);
+        assertTrue(testRestore.stdout().contains("decryption") && testRestore.stdout().contains("test-restore"), testRestore::toString);
+
         Cli.Result restored = dbbackup(env("BACKUP_DECRYPTION_PASSPHRASE_FILE", curveKeyPassphrase.toString()),
                 "restore", "latest", "--database-url", "sqlite:///./restored.db", "--yes", "--decryption-key", curveSecret.toString());
         assertEquals(0, restored.exitCode(), restored::toString);

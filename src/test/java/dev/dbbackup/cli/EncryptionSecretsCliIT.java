@@ -126,6 +126,7 @@ class EncryptionSecretsCliIT {
         expect(0, env(), "list");
         expect(0, env(), "list", "--format", "json");
         expect(0, env("BACKUP_ENCRYPTION_PASSPHRASE", BACKUP_PASSPHRASE), "verify", "--all");
+        expect(0, env("BACKUP_ENCRYPTION_PASSPHRASE_FILE", backupPass.toString()), "verify", "--restore", "latest");
         // restore over the data, so a safety backup is written too
         expect(0, env("BACKUP_ENCRYPTION_PASSPHRASE", BACKUP_PASSPHRASE), "restore", "latest", "--yes", "--clean");
         expect(0, env("BACKUP_ENCRYPTION_PUBLIC_KEYS", publicKey.toString(), "DBBACKUP_NOW", "2025-11-05T02:00:00Z"), "backup");
