@@ -1,10 +1,10 @@
 package dev.dbbackup.pipeline;
 
+import dev.dbbackup.pipeline.crypto.Decryption;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
-import dev.dbbackup.pipeline.crypto.Decryption;
 
 /**
  * The read half of the pipeline: stored bytes → size+SHA-256 → decryptor (optional) → decompressor →
