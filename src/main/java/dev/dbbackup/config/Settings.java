@@ -1,6 +1,7 @@
 package dev.dbbackup.config;
 
 import dev.dbbackup.engine.DatabaseUrl;
+import dev.dbbackup.pipeline.crypto.EncryptionSettings;
 import dev.dbbackup.retention.RetentionPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,17 +20,24 @@ import java.util.Optional;
  * @param compressionLevel gzip level 1..9
  * @param maxAge    age over which the newest good backup makes health fail (BACKUP_MAX_AGE, default 26 h)
  * @param offsite   the offsite (S3-compatible) store and what backup does with it (BACKUP_OFFSITE_*)
+ * @param encryption how backups are encrypted and which keys open them (BACKUP_ENCRYPTION_*, BACKUP_DECRYPTION_*)
  */
 public record Settings(DatabaseUrl databaseUrl, Path backupDir, RetentionPolicy retention, ZoneId zone,
-                       Clock clock, int compressionLevel, Optional<Path> logFile, Duration maxAge, OffsiteSettings offsite) {
+                       Clock clock, int compressionLevel, Optional<Path> logFile, Duration maxAge, OffsiteSettings offsite,
+                       EncryptionSettings encryption) {
 
-    /** Settings without an offsite store. */
+    /** Settings without an offsite store and without encryption. */
     public Settings(DatabaseUrl databaseUrl, Path backupDir, RetentionPolicy retention, ZoneId zone,
                     Clock clock, int compressionLevel, Optional<Path> logFile, Duration maxAge) {
-        this(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, OffsiteSettings.none(retention));
+        this(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, OffsiteSettings.none(retention),
+                EncryptionSettings.none());
     }
 
     public Settings withOffsite(OffsiteSettings newOffsite) {
-        return new Settings(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, newOffsite);
+        return new Settings(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, newOffsite, encryption);
+    }
+
+    public Settings withEncryption(EncryptionSettings newEncryption) {
+        return new Settings(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, offsite, newEncryption);
     }
 }

@@ -15,6 +15,7 @@ import dev.dbbackup.engine.EngineException;
 import dev.dbbackup.engine.TargetState;
 import dev.dbbackup.pipeline.Compression;
 import dev.dbbackup.pipeline.DumpWriter;
+import dev.dbbackup.pipeline.crypto.Encryption;
 import dev.dbbackup.retention.RetentionPolicy;
 import dev.dbbackup.storage.BackupStore;
 import dev.dbbackup.storage.local.DirectoryLock;
@@ -70,7 +71,8 @@ public class BackupOperation {
         DatabaseEngine engine = engines.forUrl(source);
         requireSource(engine, source);
         Compression compression = Compression.gzip(settings.compressionLevel());
-        BackupName name = BackupName.of(type, started, settings.zone(), 0, ".sql" + compression.suffix());
+        Encryption encryption = EncryptionKeys.forBackup(settings);
+        BackupName name = BackupName.of(type, started, settings.zone(), 0, ".sql" + compression.suffix() + encryption.suffix());
 
         OffsiteSettings.Mode offsiteMode = settings.offsite().mode();
         if (dryRun) {
@@ -91,9 +93,10 @@ public class BackupOperation {
         try {
             if (offsiteMode == OffsiteSettings.Mode.ONLY) {
                 return write(settings, engine, source, options, OffsiteStores.store(settings), settings.offsite().retention(), name, type,
-                        started, compression);
+                        started, compression, encryption);
             }
-            BackupReport report = write(settings, engine, source, options, local, settings.retention(), name, type, started, compression);
+            BackupReport report = write(settings, engine, source, options, local, settings.retention(), name, type, started, compression,
+                    encryption);
             if (offsiteMode == OffsiteSettings.Mode.COPY) {
                 report = report.withOffsite(offsiteCopy.afterBackup(settings, new BackupCatalog(local, settings.zone()), report.key()));
             }
@@ -104,7 +107,8 @@ public class BackupOperation {
     }
 
     private BackupReport write(Settings settings, DatabaseEngine engine, DatabaseUrl source, DumpOptions options, BackupStore store,
-                               RetentionPolicy retention, BackupName name, BackupType type, Instant started, Compression compression) {
+                               RetentionPolicy retention, BackupName name, BackupType type, Instant started, Compression compression,
+                               Encryption encryption) {
         BackupCatalog catalog = new BackupCatalog(store, settings.zone());
         if (store instanceof LocalBackupStore localStore) {
             try {
@@ -125,7 +129,7 @@ public class BackupOperation {
         DumpWriter.Written written;
         String key;
         try (BackupStore.PendingObject pending = store.create(name.key())) {
-            written = DumpWriter.write(pending.output(), compression, plain -> engine.dump(source, options, plain));
+            written = DumpWriter.write(pending.output(), compression, encryption, plain -> engine.dump(source, options, plain));
             key = commitUnique(pending, name);
         } catch (EngineException | IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "backup of " + source.database() + " failed: " + e.getMessage(),
@@ -133,15 +137,15 @@ public class BackupOperation {
         }
         Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
         Instant finished = started.plus(duration);
-        BackupManifest manifest = manifest(settings, engine, type, key, written, started, finished);
+        BackupManifest manifest = manifest(settings, engine, type, key, written, started, finished, encryption);
         try {
             catalog.saveManifest(key, manifest);
         } catch (IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "backup " + store.locate(key) + " was written but its manifest could not be: " + e.getMessage(),
                     "the file has no manifest and is not counted as a good backup; free space or fix permissions and run again", e);
         }
-        LOG.infof("backup written: %s (%d bytes, %d tables, %d rows)", store.locate(key), written.storedBytes(),
-                written.dump().tableRows().size(), manifest.totalRows());
+        LOG.infof("backup written: %s (%d bytes, %d tables, %d rows%s)", store.locate(key), written.storedBytes(),
+                written.dump().tableRows().size(), manifest.totalRows(), encryption.mode().map(m -> ", encrypted: " + m.word()).orElse(""));
 
         List<PruneOperation.PruneItem> plan = List.of();
         List<String> deleted = List.of();
@@ -175,12 +179,13 @@ public class BackupOperation {
         String stamp = BackupName.of(BackupType.DAILY, started, settings.zone(), 0, "").localTime()
                 .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"));
         String base = "pre-restore/pre-restore_" + sanitize(target.database()) + "_" + stamp;
+        Encryption encryption = EncryptionKeys.forBackup(settings);
         try (BackupStore.PendingObject pending = store.create()) {
-            DumpWriter.Written written = DumpWriter.write(pending.output(), Compression.gzip(settings.compressionLevel()),
+            DumpWriter.Written written = DumpWriter.write(pending.output(), Compression.gzip(settings.compressionLevel()), encryption,
                     plain -> engine.dump(target, DumpOptions.defaults(), plain));
             String key = null;
             for (int i = 0; key == null && i < MAX_SAME_SECOND; i++) {
-                String candidate = base + (i == 0 ? "" : "_" + i) + ".sql.gz";
+                String candidate = base + (i == 0 ? "" : "_" + i) + ".sql.gz" + encryption.suffix();
                 try {
                     pending.commit(candidate);
                     key = candidate;
@@ -192,7 +197,7 @@ public class BackupOperation {
                 throw new IOException("too many safety backups in one second");
             }
             BackupManifest manifest = manifest(settings, engine, null, key, written, started,
-                    started.plusNanos(System.nanoTime() - startNanos));
+                    started.plusNanos(System.nanoTime() - startNanos), encryption);
             store.writeSmall(key + ".json", dev.dbbackup.catalog.ManifestCodec.write(manifest));
             LOG.infof("safety backup of the current %s written to %s", target.database(), store.locate(key));
             return store.locate(key);
@@ -249,7 +254,7 @@ public class BackupOperation {
     }
 
     private static BackupManifest manifest(Settings settings, DatabaseEngine engine, BackupType type, String key,
-                                           DumpWriter.Written written, Instant started, Instant finished) {
+                                           DumpWriter.Written written, Instant started, Instant finished, Encryption encryption) {
         long totalRows = written.dump().tableRows().values().stream().mapToLong(Long::longValue).sum();
         return new BackupManifest(
                 BackupManifest.FORMAT_VERSION,
@@ -266,7 +271,7 @@ public class BackupOperation {
                 new BackupManifest.Sizes(written.plainBytes(), written.plainSha256()),
                 new BackupManifest.Sizes(written.storedBytes(), written.storedSha256()),
                 Compression.gzip(settings.compressionLevel()).toString(),
-                null,
+                EncryptionKeys.describe(encryption),
                 new java.util.TreeMap<>(written.dump().tableRows()),
                 totalRows,
                 null,
