@@ -44,7 +44,16 @@ public final class PostgresServers {
 
     /** Major versions whose binaries are available, oldest first. */
     public static List<Integer> available() {
-        return new ArrayList<>(binaryJars().keySet());
+        List<Integer> versions = new ArrayList<>(binaryJars().keySet());
+        String only = System.getProperty("dbbackup.postgres.versions", System.getenv("DBBACKUP_POSTGRES_VERSIONS"));
+        if (only != null && !only.isBlank()) {
+            List<Integer> wanted = new ArrayList<>();
+            for (String v : only.split(",")) {
+                wanted.add(Integer.parseInt(v.strip()));
+            }
+            versions.retainAll(wanted);
+        }
+        return versions;
     }
 
     /** The newest available major version. */
