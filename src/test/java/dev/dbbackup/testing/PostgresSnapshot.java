@@ -119,16 +119,9 @@ public final class PostgresSnapshot {
         put(c, schema, "default acl", "SELECT pg_get_userbyid(defaclrole) || ' ' || defaclnamespace::regnamespace::text || ' ' || defaclobjtype::text,"
                 + " defaclacl::text FROM pg_default_acl");
 
-        put(c, comments, "", "SELECT d.classoid::regclass::text || ' ' || CASE d.classoid"
-                + "   WHEN 'pg_class'::regclass THEN d.objoid::regclass::text WHEN 'pg_proc'::regclass THEN d.objoid::regprocedure::text"
-                + "   WHEN 'pg_type'::regclass THEN d.objoid::regtype::text WHEN 'pg_namespace'::regclass THEN d.objoid::regnamespace::text"
-                + "   WHEN 'pg_constraint'::regclass THEN (SELECT coalesce(conrelid::regclass::text, contypid::regtype::text) || '.' || conname FROM pg_constraint WHERE oid = d.objoid)"
-                + "   WHEN 'pg_trigger'::regclass THEN (SELECT tgrelid::regclass::text || '.' || tgname FROM pg_trigger WHERE oid = d.objoid)"
-                + "   WHEN 'pg_extension'::regclass THEN (SELECT extname FROM pg_extension WHERE oid = d.objoid)"
-                + "   ELSE d.objoid::text END || ' ' || d.objsubid, d.description FROM pg_description d"
+        put(c, comments, "", "SELECT o.type || ' ' || o.identity, d.description FROM pg_description d,"
+                + " LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o"
                 + " WHERE d.objoid >= 16384 AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.objid = d.objoid AND x.deptype = 'e')"
-                + " AND NOT EXISTS (SELECT 1 FROM pg_depend x JOIN pg_class xc ON xc.oid = x.objid WHERE d.classoid = 'pg_class'::regclass"
-                + "   AND x.objid = d.objoid AND x.deptype = 'e')"
                 + " UNION ALL SELECT 'schema public', obj_description('public'::regnamespace, 'pg_namespace')");
         put(c, acls, "relation", "SELECT c.oid::regclass::text, c.relacl::text || ' ' || coalesce((SELECT string_agg(a.attname || a.attacl::text, ',' ORDER BY a.attnum)"
                 + " FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL), '')"

@@ -102,12 +102,16 @@ final class DumpObject {
             return SqlText.qualified(schema, table);
         }
 
+        /** " (a, b)" or "" for a table without columns, where COPY takes no list. */
         String columnList() {
+            if (columns.isEmpty()) {
+                return "";
+            }
             List<String> quoted = new ArrayList<>();
             for (String c : columns) {
                 quoted.add(SqlText.ident(c));
             }
-            return "(" + String.join(", ", quoted) + ")";
+            return " (" + String.join(", ", quoted) + ")";
         }
 
         String rowCountKey() {

@@ -190,10 +190,10 @@ final class PostgresDumper {
     private long copyTable(CopyManager copy, DumpObject o, OutputStream out) throws IOException, EngineException {
         DumpObject.TableData t = o.data;
         write(out, "--\n-- Data for Name: " + oneLine(t.table()) + "; Type: TABLE DATA; Schema: " + oneLine(t.schema()) + "\n--\n\n"
-                + "COPY " + t.qualifiedName() + " " + t.columnList() + " FROM stdin;\n");
+                + "COPY " + t.qualifiedName() + t.columnList() + " FROM stdin;\n");
         long count;
         try {
-            count = copy.copyOut("COPY " + t.qualifiedName() + " " + t.columnList() + " TO STDOUT", out);
+            count = copy.copyOut("COPY " + t.qualifiedName() + t.columnList() + " TO STDOUT", out);
         } catch (SQLException e) {
             throw new EngineException("dump of '" + source.database() + "' failed while copying the rows of table "
                     + t.rowCountKey() + ": " + PostgresErrors.describe(e) + "; no backup was written, run it again", e);
