@@ -27,6 +27,7 @@ public final class PostgresSnapshot {
     public final Map<String, String> comments = new TreeMap<>();
     public final Map<String, String> acls = new TreeMap<>();
     public final Map<String, String> matviews = new TreeMap<>();
+    public final Map<String, String> viewRows = new TreeMap<>();
 
     private PostgresSnapshot() {
     }
@@ -56,7 +57,7 @@ public final class PostgresSnapshot {
                 + " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE " + USER_SCHEMA
                 + " AND t.typtype IN ('e', 'c', 'd', 'r') AND (t.typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')"
                 + " AND " + NOT_EXTENSION.formatted("t.oid"));
-        put(c, schema, "function", "SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', "
+        put(c, schema, "function", "SELECT p.oid::regprocedure::text, "
                 + "pg_get_userbyid(p.proowner) || ' ' || CASE WHEN p.prokind = 'a' THEN "
                 + "  (SELECT a.aggtransfn::regproc::text || ' ' || format_type(a.aggtranstype, NULL) || ' ' || a.aggfinalfn::regproc::text"
                 + "   || ' ' || coalesce(a.agginitval, '') FROM pg_aggregate a WHERE a.aggfnoid = p.oid)"
@@ -129,7 +130,7 @@ public final class PostgresSnapshot {
                 + " AND " + NOT_EXTENSION.formatted("c.oid") + " AND (c.relacl IS NOT NULL OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL))");
         put(c, acls, "function", "SELECT p.oid::regprocedure::text, p.proacl::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
                 + " WHERE " + USER_SCHEMA + " AND p.proacl IS NOT NULL AND " + NOT_EXTENSION.formatted("p.oid"));
-        put(c, acls, "schema", "SELECT n.nspname, n.nspacl::text FROM pg_namespace n WHERE " + USER_SCHEMA + " AND n.nspname <> 'public'"
+        put(c, acls, "schema", "SELECT n.nspname, n.nspacl::text FROM pg_namespace n WHERE " + USER_SCHEMA
                 + " AND n.nspacl IS NOT NULL");
         put(c, acls, "type", "SELECT t.oid::regtype::text, t.typacl::text FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
                 + " WHERE " + USER_SCHEMA + " AND t.typacl IS NOT NULL AND " + NOT_EXTENSION.formatted("t.oid"));
@@ -145,6 +146,12 @@ public final class PostgresSnapshot {
         for (String table : tables) {
             put(c, rows, "", "SELECT '" + table.replace("'", "''") + "', count(*) || ' ' || coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t::text)), '')"
                     + " FROM ONLY " + table + " AS t");
+        }
+        List<String> views = list(c, "SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE c.relkind IN ('v', 'm') AND c.relispopulated AND " + USER_SCHEMA + " AND " + NOT_EXTENSION.formatted("c.oid"));
+        for (String view : views) {
+            put(c, viewRows, "", "SELECT '" + view.replace("'", "''") + "', count(*) || ' ' || coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t::text)), '')"
+                    + " FROM " + view + " AS t");
         }
         for (String lo : list(c, "SELECT oid::text FROM pg_largeobject_metadata")) {
             put(c, rows, "", "SELECT 'large object " + lo + "', md5(lo_get(" + lo + "))");
@@ -185,7 +192,41 @@ public final class PostgresSnapshot {
         diff("comment", comments, other.comments, out);
         diff("acl", acls, other.acls, out);
         diff("matview", matviews, other.matviews, out);
+        diff("view rows", viewRows, other.viewRows, out);
         return out;
+    }
+
+    /**
+     * A copy without what legitimately differs between major versions: deparsed view text (compared through
+     * the views' rows instead), objects newer servers create on their own (multirange constructors and casts),
+     * extension versions, the public schema's defaults, and privileges newer servers grant owners (MAINTAIN).
+     */
+    public PostgresSnapshot acrossVersions() {
+        PostgresSnapshot n = new PostgresSnapshot();
+        schema.forEach((k, v) -> {
+            if (k.startsWith("view ") || k.contains("multirange") || k.equals("schema public")) {
+                return;
+            }
+            String value = v;
+            if (k.startsWith("extension ")) {
+                value = v.split(" ")[0];
+            }
+            if (k.startsWith("function ")) {
+                value = value.replace("(IN ", "(").replace(", IN ", ", ");
+            }
+            n.schema.put(k, value);
+        });
+        n.rows.putAll(rows);
+        n.sequences.putAll(sequences);
+        n.comments.putAll(comments);
+        acls.forEach((k, v) -> {
+            if (!k.equals("schema public")) {
+                n.acls.put(k, v.replace("arwdDxtm", "arwdDxt"));
+            }
+        });
+        n.matviews.putAll(matviews);
+        n.viewRows.putAll(viewRows);
+        return n;
     }
 
     private static void diff(String what, Map<String, String> a, Map<String, String> b, List<String> out) {
