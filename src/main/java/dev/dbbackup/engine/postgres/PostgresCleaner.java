@@ -61,6 +61,39 @@ final class PostgresCleaner {
                 run("DROP EVENT TRIGGER " + SqlText.ident(trigger), "event trigger " + trigger);
             }
             run("SELECT pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata", "large objects");
+            resetGlobalDefaultPrivileges();
+        }
+    }
+
+    /** Database-wide ALTER DEFAULT PRIVILEGES would change the privileges of every object the restore creates. */
+    private void resetGlobalDefaultPrivileges() throws EngineException {
+        List<String> statements = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_get_userbyid(d.defaclrole), d.defaclobjtype, d.defaclacl::text[], "
+                     + "pg_catalog.acldefault(CASE d.defaclobjtype WHEN 'S' THEN 's' ELSE d.defaclobjtype END::\"char\", d.defaclrole)::text[] "
+                     + "FROM pg_catalog.pg_default_acl d WHERE d.defaclnamespace = 0")) {
+            while (rs.next()) {
+                String objects = switch (rs.getString(2)) {
+                    case "r" -> "TABLES";
+                    case "S" -> "SEQUENCES";
+                    case "f" -> "FUNCTIONS";
+                    case "T" -> "TYPES";
+                    case "n" -> "SCHEMAS";
+                    case "L" -> "LARGE OBJECTS";
+                    default -> null;
+                };
+                if (objects != null) {
+                    String prefix = "ALTER DEFAULT PRIVILEGES FOR ROLE " + SqlText.ident(rs.getString(1));
+                    statements.addAll(PostgresAcl.defaultPrivilegeStatements(prefix, objects,
+                            CatalogQueries.textArray(rs, "acldefault"), CatalogQueries.textArray(rs, "defaclacl")));
+                }
+            }
+        } catch (SQLException e) {
+            throw new EngineException("--clean could not read the default privileges of '" + target.database() + "': "
+                    + PostgresErrors.describe(e), e);
+        }
+        for (String statement : statements) {
+            run(statement.substring(0, statement.length() - 1), "default privileges");
         }
     }
 
