@@ -77,16 +77,27 @@ final class PostgresDumper {
         BufferedOutputStream out = new BufferedOutputStream(target, 1 << 16);
         writeHeader(out, serverVersion, catalog.schemaNames());
         CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+        List<DumpObject.TableData> tables = new ArrayList<>();
         for (DumpObject o : ordered) {
-            switch (o.kind) {
-                case TABLE_DATA -> {
-                    long count = copyTable(copy, o, out);
-                    rows.put(o.data.rowCountKey(), count);
-                    options.progress().tableDone(o.data.rowCountKey(), count);
+            if (o.kind == DumpObject.Kind.TABLE_DATA) {
+                tables.add(o.data);
+            }
+        }
+        try (ParallelTableCopy parallel = options.jobs() > 1 && tables.size() > 1
+                ? new ParallelTableCopy(tables, workerConnections(connection, version, Math.min(options.jobs(), tables.size())))
+                : null) {
+            int tableIndex = 0;
+            for (DumpObject o : ordered) {
+                switch (o.kind) {
+                    case TABLE_DATA -> {
+                        long count = copyTable(copy, parallel, tableIndex++, o, out);
+                        rows.put(o.data.rowCountKey(), count);
+                        options.progress().tableDone(o.data.rowCountKey(), count);
+                    }
+                    case SEQUENCE_SET -> writeSequenceSet(connection, o, out);
+                    case LARGE_OBJECT_DATA -> writeLargeObject(connection, o, out);
+                    default -> writeStatements(o, out);
                 }
-                case SEQUENCE_SET -> writeSequenceSet(connection, o, out);
-                case LARGE_OBJECT_DATA -> writeLargeObject(connection, o, out);
-                default -> writeStatements(o, out);
             }
         }
         write(out, "--\n-- dbbackup: " + rows.size() + " tables, " + rows.values().stream().mapToLong(Long::longValue).sum()
@@ -187,10 +198,58 @@ final class PostgresDumper {
         write(out, sb.toString());
     }
 
-    private long copyTable(CopyManager copy, DumpObject o, OutputStream out) throws IOException, EngineException {
+    /**
+     * Connections for --jobs that see exactly the dump's snapshot: the leader exports it, each worker imports
+     * it into its own REPEATABLE READ, READ ONLY transaction.
+     */
+    private List<Connection> workerConnections(Connection leader, int version, int count) throws EngineException {
+        String snapshot;
+        try (Statement s = leader.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_export_snapshot()")) {
+            rs.next();
+            snapshot = rs.getString(1);
+        } catch (SQLException e) {
+            throw new EngineException("--jobs: could not export the dump's snapshot on '" + source.database() + "': "
+                    + PostgresErrors.describe(e) + "; run with --jobs 1 (standbys cannot export snapshots)", e);
+        }
+        List<Connection> workers = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                Connection c = PostgresConnections.open(source);
+                workers.add(c);
+                c.setAutoCommit(false);
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                    s.execute("SET TRANSACTION SNAPSHOT " + SqlText.literal(snapshot));
+                    for (String setting : sessionSettings(version)) {
+                        s.execute(setting);
+                    }
+                }
+            }
+        } catch (SQLException | EngineException e) {
+            for (Connection c : workers) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // already failing
+                }
+            }
+            String reason = e instanceof SQLException sql ? PostgresErrors.describe(sql) : e.getMessage();
+            throw new EngineException("--jobs: could not open worker connection " + (workers.size()) + " of " + count
+                    + " to '" + source.database() + "': " + reason + "; lower --jobs or raise max_connections", e);
+        }
+        return workers;
+    }
+
+    private long copyTable(CopyManager copy, ParallelTableCopy parallel, int index, DumpObject o, OutputStream out)
+            throws IOException, EngineException {
         DumpObject.TableData t = o.data;
         write(out, "--\n-- Data for Name: " + oneLine(t.table()) + "; Type: TABLE DATA; Schema: " + oneLine(t.schema()) + "\n--\n\n"
                 + "COPY " + t.qualifiedName() + t.columnList() + " FROM stdin;\n");
+        if (parallel != null) {
+            long count = parallel.copy(index, out);
+            write(out, "\\.\n\n");
+            return count;
+        }
         long count;
         try {
             count = copy.copyOut("COPY " + t.qualifiedName() + t.columnList() + " TO STDOUT", out);

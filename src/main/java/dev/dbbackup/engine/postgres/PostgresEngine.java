@@ -36,6 +36,9 @@ public class PostgresEngine implements DatabaseEngine {
 
     @Override
     public DumpResult dump(DatabaseUrl source, DumpOptions options, OutputStream out) throws IOException, EngineException {
+        if (options.dumper() == DumpOptions.Dumper.PG_DUMP) {
+            return new PgDumpRunner(source, options).dump(out);
+        }
         return new PostgresDumper(source, options).dump(out);
     }
 
