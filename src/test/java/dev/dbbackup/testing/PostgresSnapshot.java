@@ -33,17 +33,25 @@ public final class PostgresSnapshot {
     }
 
     public static PostgresSnapshot take(PostgresServer server, String database) {
+        return take(server, database, false);
+    }
+
+    /**
+     * With {@code viewRows}, also fingerprints the rows of every view (slow for some views); used across major
+     * versions, where deparsed view text differs.
+     */
+    public static PostgresSnapshot take(PostgresServer server, String database, boolean viewRows) {
         PostgresSnapshot s = new PostgresSnapshot();
         try (Connection c = server.connect(database)) {
             c.createStatement().execute("SELECT pg_catalog.set_config('search_path', '', false)");
-            s.read(c, server.major());
+            s.read(c, server.major(), viewRows);
         } catch (SQLException e) {
             throw new IllegalStateException("snapshot of " + database + " on " + server + ": " + e.getMessage(), e);
         }
         return s;
     }
 
-    private void read(Connection c, int major) throws SQLException {
+    private void read(Connection c, int major, boolean withViewRows) throws SQLException {
         put(c, schema, "schema", "SELECT n.nspname, pg_get_userbyid(n.nspowner) FROM pg_namespace n WHERE " + USER_SCHEMA
                 + " AND " + NOT_EXTENSION.formatted("n.oid"));
         put(c, schema, "extension", "SELECT e.extname, n.nspname || ' ' || e.extversion FROM pg_extension e "
@@ -149,9 +157,11 @@ public final class PostgresSnapshot {
         }
         List<String> views = list(c, "SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                 + " WHERE c.relkind IN ('v', 'm') AND c.relispopulated AND " + USER_SCHEMA + " AND " + NOT_EXTENSION.formatted("c.oid"));
-        for (String view : views) {
-            put(c, viewRows, "", "SELECT '" + view.replace("'", "''") + "', count(*) || ' ' || coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t::text)), '')"
-                    + " FROM " + view + " AS t");
+        for (String view : withViewRows ? views : List.<String>of()) {
+            // Views may aggregate without ORDER BY (string_agg), so only the multiset of characters is compared.
+            put(c, viewRows, "", "SELECT '" + view.replace("'", "''") + "', (SELECT count(*) FROM " + view + ") || ' ' || coalesce("
+                    + "(SELECT md5(string_agg(ch, '' ORDER BY ch COLLATE \"C\")) FROM (SELECT regexp_split_to_table(t::text, '') AS ch"
+                    + " FROM " + view + " AS t) s), '')");
         }
         for (String lo : list(c, "SELECT oid::text FROM pg_largeobject_metadata")) {
             put(c, rows, "", "SELECT 'large object " + lo + "', md5(lo_get(" + lo + "))");

@@ -95,8 +95,8 @@ class PostgresCompatibilityIT {
             Map<String, Long> restored = RoundTrip.restore(to, target, file, RestoreOptions.defaults());
             assertEquals(dumped.tableRows(), restored);
 
-            PostgresSnapshot before = PostgresSnapshot.take(from, source);
-            PostgresSnapshot after = PostgresSnapshot.take(to, target);
+            PostgresSnapshot before = PostgresSnapshot.take(from, source, true);
+            PostgresSnapshot after = PostgresSnapshot.take(to, target, true);
             List<String> differences = before.acrossVersions().differences(after.acrossVersions());
             assertEquals(List.of(), differences, "differences between PostgreSQL " + oldest + " source and " + newest + " target");
             from.dropDatabase(source);
