@@ -81,6 +81,25 @@ class PostgresDumpFailureIT {
     }
 
     @Test
+    void aLockTimeoutFailsTheDumpNamingTheLockedTable() throws Exception {
+        PostgresServer server = PostgresServers.version(PostgresServers.newest());
+        String db = server.createDatabase("locked");
+        server.execute(db, "CREATE TABLE public.free (a integer)", "CREATE TABLE public.locked (a integer)");
+        try (var holder = server.connect(db)) {
+            holder.setAutoCommit(false);
+            holder.createStatement().execute("LOCK TABLE public.locked IN ACCESS EXCLUSIVE MODE");
+            var url = dev.dbbackup.engine.DatabaseUrl.parse(server.url(db) + "?options=-c+lock_timeout%3D300");
+
+            EngineException e = assertThrows(EngineException.class,
+                    () -> RoundTrip.ENGINE.dump(url, DumpOptions.defaults(), OutputStream.nullOutputStream()));
+
+            assertTrue(e.getMessage().contains("could not lock table public.locked"), e.getMessage());
+            assertTrue(e.getMessage().contains("lock timeout"), e.getMessage());
+            holder.rollback();
+        }
+    }
+
+    @Test
     void objectsTheBuiltInDumperCannotWriteFailTheDumpByName() {
         PostgresServer server = PostgresServers.version(PostgresServers.newest());
         String db = server.createDatabase("unsupported");
