@@ -76,6 +76,17 @@ public final class PostgresServer {
         }
     }
 
+    /** Installs an extension's control and script files into this server's (throwaway) installation. */
+    public void installExtension(String name, String control, String script) {
+        try {
+            java.nio.file.Path dir = installDir.resolve("share/postgresql/extension");
+            java.nio.file.Files.writeString(dir.resolve(name + ".control"), control);
+            java.nio.file.Files.writeString(dir.resolve(name + "--1.0.sql"), script);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Environment for the Debian client tools (psql, pg_dump) on PATH. */
     public Map<String, String> clientEnvironment(String database) {
         return Map.of("PGHOST", host, "PGPORT", Integer.toString(port), "PGUSER", "postgres", "PGDATABASE", database,

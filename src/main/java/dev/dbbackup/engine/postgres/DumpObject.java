@@ -96,7 +96,20 @@ final class DumpObject {
     }
 
     /** The table whose rows a TABLE_DATA entry copies. */
-    record TableData(long oid, String schema, String table, List<String> columns) {
+    record TableData(long oid, String schema, String table, List<String> columns, String condition) {
+
+        TableData(long oid, String schema, String table, List<String> columns) {
+            this(oid, schema, table, columns, null);
+        }
+
+        /** The COPY ... TO STDOUT that reads the rows; extension configuration tables copy only the rows their condition selects. */
+        String copyOutSql() {
+            if (condition == null || condition.isBlank()) {
+                return "COPY " + qualifiedName() + columnList() + " TO STDOUT";
+            }
+            String select = columns.isEmpty() ? "*" : columnList().substring(2, columnList().length() - 1);
+            return "COPY (SELECT " + select + " FROM ONLY " + qualifiedName() + " " + condition + ") TO STDOUT";
+        }
 
         String qualifiedName() {
             return SqlText.qualified(schema, table);

@@ -65,7 +65,7 @@ final class ParallelTableCopy implements AutoCloseable {
             ChunkOutput out = new ChunkOutput(task);
             try {
                 long rows = connection.unwrap(PGConnection.class).getCopyAPI()
-                        .copyOut("COPY " + table.qualifiedName() + table.columnList() + " TO STDOUT", out);
+                        .copyOut(table.copyOutSql(), out);
                 out.flushChunk();
                 task.rows = rows;
             } catch (SQLException | IOException | RuntimeException e) {

@@ -147,6 +147,7 @@ final class PostgresCatalog {
         }
         readDefaultPrivileges();
         readExtensionMemberPrivileges();
+        readExtensionConfiguration();
         readUnsupported();
         if (!unsupported.isEmpty()) {
             List<String> names = new ArrayList<>(unsupported);
@@ -1698,6 +1699,43 @@ final class PostgresCatalog {
                 o.dependsOn(key("pg_namespace", nsp));
             }
         });
+    }
+
+    /** Rows users added to an extension's configuration tables (pg_extension.extconfig), as pg_dump keeps them. */
+    private void readExtensionConfiguration() throws EngineException {
+        List<Object[]> configs = new ArrayList<>();
+        q.forEach("extension configuration tables", """
+                SELECT e.oid AS extoid, c.oid, n.nspname, c.relname, c.relkind, x.cond
+                FROM pg_catalog.pg_extension e
+                CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(e.extconfig), pg_catalog.unnest(e.extcondition)) AS x(reloid, cond)
+                JOIN pg_catalog.pg_class c ON c.oid = x.reloid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                ORDER BY n.nspname, c.relname""", rs -> configs.add(new Object[]{rs.getLong("extoid"), rs.getLong("oid"),
+                rs.getString("nspname"), rs.getString("relname"), rs.getString("relkind"), rs.getString("cond")}));
+        for (Object[] cfg : configs) {
+            DumpObject extension = objects.get(key("pg_extension", (Long) cfg[0]));
+            if (extension == null) {
+                continue;
+            }
+            long oid = (Long) cfg[1];
+            String schema = (String) cfg[2];
+            String name = (String) cfg[3];
+            if ("S".equals(cfg[4])) {
+                DumpObject set = put(new DumpObject("seqset:" + oid, Kind.SEQUENCE_SET, schema, name, null));
+                set.sequenceName = SqlText.qualified(schema, name);
+                set.dependsOn(extension.key);
+                continue;
+            }
+            if (!"r".equals(cfg[4]) || filter.excludesData(schema, name)) {
+                continue;
+            }
+            List<String> columns = new ArrayList<>();
+            q.forEach("columns of extension table " + schema + "." + name, """
+                    SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = ? AND a.attnum > 0
+                    AND NOT a.attisdropped AND a.attgenerated = '' ORDER BY a.attnum""", rs -> columns.add(rs.getString(1)), oid);
+            DumpObject data = put(new DumpObject("data:" + oid, Kind.TABLE_DATA, schema, name, null));
+            data.data = new DumpObject.TableData(oid, schema, name, columns, (String) cfg[5]);
+            data.dependsOn(extension.key);
+        }
     }
 
     /** Privileges changed on objects of an extension after it was created: pg_init_privs holds the starting point. */

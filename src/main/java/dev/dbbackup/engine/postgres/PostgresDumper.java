@@ -252,7 +252,7 @@ final class PostgresDumper {
         }
         long count;
         try {
-            count = copy.copyOut("COPY " + t.qualifiedName() + t.columnList() + " TO STDOUT", out);
+            count = copy.copyOut(t.copyOutSql(), out);
         } catch (SQLException e) {
             throw new EngineException("dump of '" + source.database() + "' failed while copying the rows of table "
                     + t.rowCountKey() + ": " + PostgresErrors.describe(e) + "; no backup was written, run it again", e);
