@@ -181,6 +181,10 @@ public final class PostgresTortureDatabase {
                 "CREATE FUNCTION shop.on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$",
                 "CREATE EVENT TRIGGER torture_ddl ON ddl_command_end WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE') EXECUTE FUNCTION shop.on_ddl()",
                 "ALTER EVENT TRIGGER torture_ddl DISABLE",
+                "CREATE TABLE shop.checked (a integer, b integer)",
+                "CREATE FUNCTION shop.checked_ok(r shop.checked) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT r.a <= r.b'",
+                "ALTER TABLE shop.checked ADD CONSTRAINT a_le_b CHECK (shop.checked_ok(checked))",
+                "INSERT INTO shop.checked VALUES (1, 2)",
                 "SELECT lo_from_bytea(0, '\\x00010203ff'::bytea)",
                 "SELECT lo_from_bytea(0, decode(repeat('0123456789abcdef', 40000), 'hex'))",
                 "SELECT lo_create(0)"));
@@ -220,7 +224,11 @@ public final class PostgresTortureDatabase {
                     "CREATE FUNCTION shop.customer_count() RETURNS bigint LANGUAGE sql STABLE BEGIN ATOMIC SELECT count(*) FROM shop.customer; END",
                     "CREATE TABLE shop.multi (r int4multirange)",
                     "INSERT INTO shop.multi VALUES ('{[1,3), [5,7)}')",
-                    "ALTER TABLE shop.cache ALTER COLUMN v SET COMPRESSION pglz"));
+                    "ALTER TABLE shop.cache ALTER COLUMN v SET COMPRESSION pglz",
+                    "CREATE TABLE shop.coded (code integer, name text)",
+                    "CREATE FUNCTION shop.next_code() RETURNS integer LANGUAGE sql BEGIN ATOMIC SELECT coalesce(max(code), 0) + 1 FROM shop.coded; END",
+                    "ALTER TABLE shop.coded ALTER COLUMN code SET DEFAULT shop.next_code()",
+                    "INSERT INTO shop.coded (name) VALUES ('first')"));
         }
         if (major >= 15) {
             s.addAll(List.of(

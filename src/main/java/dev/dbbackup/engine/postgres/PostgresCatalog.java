@@ -33,6 +33,8 @@ final class PostgresCatalog {
     /** Catalog address (e.g. "pg_type:123") of a sub-object to the key of the dump object that creates it. */
     private final Map<String, String> alias = new HashMap<>();
     private final Set<String> extensionMembers = new HashSet<>();
+    /** Defaults and constraints that call user functions: written after the table, so a function may use the table. */
+    private final Set<String> callsUserFunction = new HashSet<>();
     /** Objects the server creates along with another one (multirange constructors and casts, ...). */
     private final Set<String> internalMembers = new HashSet<>();
     private final Map<Long, String> schemas = new TreeMap<>();
@@ -222,6 +224,11 @@ final class PostgresCatalog {
                 WHERE deptype = 'i' AND objid >= 16384 AND classid IN ('pg_catalog.pg_proc'::regclass,
                       'pg_catalog.pg_cast'::regclass, 'pg_catalog.pg_operator'::regclass)""",
                 rs -> internalMembers.add(key(rs.getString(1), rs.getLong(2))));
+        q.forEach("defaults and constraints calling functions", """
+                SELECT classid::regclass::text, objid FROM pg_catalog.pg_depend
+                WHERE classid IN ('pg_catalog.pg_attrdef'::regclass, 'pg_catalog.pg_constraint'::regclass)
+                  AND refclassid = 'pg_catalog.pg_proc'::regclass AND refobjid >= 16384 AND deptype = 'n'""",
+                rs -> callsUserFunction.add(key(rs.getString(1), rs.getLong(2))));
     }
 
     private void readSchemas() throws EngineException {
@@ -995,7 +1002,12 @@ final class PostgresCatalog {
         set.dependsOn(dependsOn);
     }
 
+    private final Set<Long> parentOids = new HashSet<>();
+
     private void readConstraints() throws EngineException {
+        for (Relation r : relations.values()) {
+            parentOids.addAll(r.parents);
+        }
         q.forEach("constraints", """
                 SELECT co.oid, co.conrelid, co.conname, co.contype, pg_catalog.pg_get_constraintdef(co.oid) AS def,
                        co.conislocal, co.coninhcount, co.convalidated, co.conparentid, co.conindid,
@@ -1019,7 +1031,9 @@ final class PostgresCatalog {
                     alias.put(ck, key("pg_class", r.oid));
                     return;
                 }
-                if (rs.getBoolean("convalidated")) {
+                boolean hasChildren = parentOids.contains(r.oid);
+                boolean separate = callsUserFunction.contains(ck) && r.kind == 'r' && !r.isPartition && !hasChildren;
+                if (rs.getBoolean("convalidated") && !separate) {
                     r.inlineChecks.add("CONSTRAINT " + SqlText.ident(name) + " " + def);
                     alias.put(ck, key("pg_class", r.oid));
                     if (commentText != null) {
@@ -1097,6 +1111,11 @@ final class PostgresCatalog {
                 }
                 if (c.generated == 's' || c.generated == 'v') {
                     col.append(" GENERATED ALWAYS AS (").append(c.defaultExpression).append(c.generated == 's' ? ") STORED" : ") VIRTUAL");
+                } else if (c.defaultExpression != null && callsUserFunction.contains(key("pg_attrdef", c.defaultOid))) {
+                    DumpObject d = put(new DumpObject("default:" + c.defaultOid, Kind.DEFAULT, r.schema, r.name + "." + c.name, null));
+                    d.add("ALTER TABLE ONLY " + qn + " ALTER COLUMN " + SqlText.ident(c.name) + " SET DEFAULT " + c.defaultExpression + ";");
+                    d.dependsOn(tableKey);
+                    alias.put(key("pg_attrdef", c.defaultOid), d.key);
                 } else if (c.defaultExpression != null) {
                     col.append(" DEFAULT ").append(c.defaultExpression);
                 }
