@@ -117,6 +117,8 @@ final class PostgresDumper {
                 "SELECT pg_catalog.set_config('search_path', '', false)",
                 "SET statement_timeout = 0",
                 "SET idle_in_transaction_session_timeout = 0",
+                // Deparsed literals must read back under the dump's own header (standard_conforming_strings = on).
+                "SET standard_conforming_strings = on",
                 "SET DateStyle = ISO",
                 "SET IntervalStyle = postgres",
                 "SET extra_float_digits = 3",
@@ -149,8 +151,10 @@ final class PostgresDumper {
             try (Statement s = connection.createStatement()) {
                 s.execute("LOCK TABLE ONLY " + table + " IN ACCESS SHARE MODE");
             } catch (SQLException e) {
-                throw new EngineException("could not lock table " + table + " for the dump: " + PostgresErrors.describe(e)
-                        + "; another session holds a conflicting lock, or the table was dropped; run the backup again", e);
+                String hint = "42501".equals(e.getSQLState())
+                        ? "; the backup role may not read it: grant it SELECT, or leave its schema out with --exclude-schema"
+                        : "; another session holds a conflicting lock (lock timeout), or the table was dropped; run the backup again";
+                throw new EngineException("could not lock table " + table + " for the dump: " + PostgresErrors.describe(e) + hint, e);
             }
         }
     }

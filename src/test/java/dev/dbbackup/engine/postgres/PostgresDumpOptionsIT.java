@@ -114,6 +114,24 @@ class PostgresDumpOptionsIT {
             assertEquals("app_owner", rs.getString(1));
             assertFalse(rs.next());
         }
+
+        // The ordinary role can also back the database up and restore it again, as on a managed server.
+        var appUrl = server.url(target, "app_owner", "app-secret");
+        Path again = RoundTrip.dumpFile("pagila-by-app-owner");
+        DumpResult byApp;
+        try (var out = Files.newOutputStream(again)) {
+            byApp = RoundTrip.ENGINE.dump(appUrl, options(List.of(), List.of(), List.of(), true, true, 2), out);
+        }
+        assertEquals(result.tableRows(), byApp.tableRows());
+        String copy = server.createDatabase("pagila_as_app_again");
+        server.execute("postgres", "ALTER DATABASE " + copy + " OWNER TO app_owner");
+        server.execute(copy, "ALTER SCHEMA public OWNER TO app_owner");
+        try (var session = RoundTrip.ENGINE.beginRestore(server.url(copy, "app_owner", "app-secret"), RestoreOptions.defaults());
+             var in = Files.newInputStream(again)) {
+            session.apply(in);
+            session.commit();
+        }
+        RoundTrip.assertSame(PostgresSnapshot.take(server, target), PostgresSnapshot.take(server, copy));
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -95,6 +96,26 @@ class PostgresRestoreSafetyIT {
     }
 
     @Test
+    void cleanWithADumpFromAnotherToolDropsEveryUserSchema() throws Exception {
+        String target = server.createDatabase("clean_foreign");
+        server.execute(target, "CREATE SCHEMA old_stuff", "CREATE TABLE old_stuff.t (a int)", "CREATE TABLE public.t (a int)");
+        apply(target, "CREATE TABLE public.fresh (a integer);\n", new RestoreOptions(true, true));
+        PostgresSnapshot after = PostgresSnapshot.take(server, target);
+        assertEquals(java.util.Set.of("public.fresh"), after.rows.keySet());
+    }
+
+    @Test
+    void withoutASingleTransactionEachStatementCommitsOnItsOwn() throws Exception {
+        String target = server.createDatabase("autocommit");
+        RestoreOptions options = new RestoreOptions(false, false);
+        assertThrows(EngineException.class, () -> apply(target, "CREATE TABLE public.kept (a integer);\nSELECT 1/0;\n", options));
+        assertFalse(RoundTrip.ENGINE.inspect(server.url(target)).isEmpty(), "the statement before the failure stays");
+        String second = server.createDatabase("autocommit_dump");
+        Map<String, Long> counts = RoundTrip.restore(server, second, dump, options);
+        assertEquals(5L, counts.get("shop.customer"));
+    }
+
+    @Test
     void closingWithoutCommitRollsBack() throws Exception {
         String target = server.createDatabase("uncommitted");
         try (RestoreSession session = RoundTrip.ENGINE.beginRestore(server.url(target), RestoreOptions.defaults())) {
@@ -165,7 +186,11 @@ class PostgresRestoreSafetyIT {
     }
 
     private static void apply(String target, String sql) throws Exception {
-        try (RestoreSession session = RoundTrip.ENGINE.beginRestore(server.url(target), RestoreOptions.defaults())) {
+        apply(target, sql, RestoreOptions.defaults());
+    }
+
+    private static void apply(String target, String sql, RestoreOptions options) throws Exception {
+        try (RestoreSession session = RoundTrip.ENGINE.beginRestore(server.url(target), options)) {
             session.apply(new ByteArrayInputStream(sql.getBytes(StandardCharsets.UTF_8)));
             session.commit();
         }
