@@ -208,7 +208,7 @@ public final class PostgresSnapshot {
 
     /**
      * A copy without what legitimately differs between major versions: deparsed view text (compared through
-     * the views' rows instead), objects newer servers create on their own (multirange constructors and casts),
+     * the views' rows instead), quoting in deparsed function headers, objects newer servers create on their own (multirange constructors and casts),
      * extension versions, the public schema's defaults, and privileges newer servers grant owners (MAINTAIN).
      */
     public PostgresSnapshot acrossVersions() {
@@ -222,7 +222,8 @@ public final class PostgresSnapshot {
                 value = v.split(" ")[0];
             }
             if (k.startsWith("function ")) {
-                value = value.replace("(IN ", "(").replace(", IN ", ", ");
+                // Newer deparsers quote names that became keywords (a parameter named json) and drop IN.
+                value = value.replace("(IN ", "(").replace(", IN ", ", ").replace("\"", "");
             }
             n.schema.put(k, value);
         });

@@ -217,15 +217,15 @@ final class PostgresCatalog {
     // ---------------------------------------------------------------- readers
 
     private void readExtensionMembers() throws EngineException {
-        q.forEach("extension members", "SELECT classid::regclass::text, objid FROM pg_catalog.pg_depend WHERE deptype = 'e'",
+        q.forEach("extension members", "SELECT (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = classid), objid FROM pg_catalog.pg_depend WHERE deptype = 'e'",
                 rs -> extensionMembers.add(key(rs.getString(1), rs.getLong(2))));
         q.forEach("internal dependencies", """
-                SELECT classid::regclass::text, objid FROM pg_catalog.pg_depend
+                SELECT (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = classid), objid FROM pg_catalog.pg_depend
                 WHERE deptype = 'i' AND objid >= 16384 AND classid IN ('pg_catalog.pg_proc'::regclass,
                       'pg_catalog.pg_cast'::regclass, 'pg_catalog.pg_operator'::regclass)""",
                 rs -> internalMembers.add(key(rs.getString(1), rs.getLong(2))));
         q.forEach("defaults and constraints calling functions", """
-                SELECT classid::regclass::text, objid FROM pg_catalog.pg_depend
+                SELECT (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = classid), objid FROM pg_catalog.pg_depend
                 WHERE classid IN ('pg_catalog.pg_attrdef'::regclass, 'pg_catalog.pg_constraint'::regclass)
                   AND refclassid = 'pg_catalog.pg_proc'::regclass AND refobjid >= 16384 AND deptype = 'n'""",
                 rs -> callsUserFunction.add(key(rs.getString(1), rs.getLong(2))));
@@ -1867,7 +1867,8 @@ final class PostgresCatalog {
 
     private void readDependencies() throws EngineException {
         q.forEach("dependencies", """
-                SELECT classid::regclass::text, objid, refclassid::regclass::text, refobjid, deptype
+                SELECT (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = classid), objid,
+                       (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = refclassid), refobjid, deptype
                 FROM pg_catalog.pg_depend
                 WHERE objid >= 16384 AND refobjid >= 16384 AND deptype IN ('n', 'a')""", rs -> {
             String from = resolve(key(rs.getString(1), rs.getLong(2)));

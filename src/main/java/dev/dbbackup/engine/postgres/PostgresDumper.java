@@ -123,7 +123,9 @@ final class PostgresDumper {
                 "SET IntervalStyle = postgres",
                 "SET extra_float_digits = 3",
                 "SET row_security = off",
-                "SET quote_all_identifiers = off"));
+                // Names the source's deparsers leave bare may be keywords of a newer server (a parameter named json
+                // breaks on 16+): quote every identifier, as pg_dump --quote-all-identifiers does for upgrades.
+                "SET quote_all_identifiers = on"));
         if (version >= 170000) {
             settings.add("SET transaction_timeout = 0");
         }

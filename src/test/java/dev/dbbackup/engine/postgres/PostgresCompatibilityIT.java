@@ -100,7 +100,9 @@ class PostgresCompatibilityIT {
         PostgresTortureDatabase.ensureRole(to);
         List<String> sources = new ArrayList<>(List.of(PostgresTortureDatabase.create(from)));
         if (oldest == PostgresServers.oldest() && newest == PostgresServers.newest()) {
-            sources.add(PostgresFixtures.load(from, "pagila"));
+            for (String fixture : System.getProperty("crossFixtures", "pagila,kitchen-sink").split(",")) {
+                sources.add(PostgresFixtures.load(from, fixture));
+            }
         }
         for (String source : sources) {
             Path file = RoundTrip.dumpFile("cross-" + oldest + "-" + newest + "-" + source);
