@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /** Runs catalog queries; every failure names what was being read. */
@@ -68,9 +67,5 @@ final class CatalogQueries {
             sb.append(oid);
         }
         return sb.append('}').toString();
-    }
-
-    static List<String> list(String... values) {
-        return Arrays.asList(values);
     }
 }

@@ -5,8 +5,6 @@ import dev.dbbackup.engine.EngineException;
 import dev.dbbackup.engine.postgres.DumpObject.Kind;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,8 +19,6 @@ import java.util.TreeMap;
  * deparsers for every definition, and records the dependencies between them from pg_depend.
  */
 final class PostgresCatalog {
-
-    private static final long FIRST_NORMAL_OID = 16384;
 
     private final CatalogQueries q;
     private final DumpOptions options;
@@ -1894,12 +1890,4 @@ final class PostgresCatalog {
         }
     }
 
-    static long firstNormalOid() {
-        return FIRST_NORMAL_OID;
-    }
-
-    @SuppressWarnings("unused")
-    private static String text(ResultSet rs, String column) throws SQLException {
-        return rs.getString(column);
-    }
 }

@@ -313,10 +313,6 @@ final class PostgresRestoreSession implements RestoreSession {
         return new RestoreCommit(null);
     }
 
-    long statementsExecuted() {
-        return statements;
-    }
-
     @Override
     public void close() {
         if (closed) {
