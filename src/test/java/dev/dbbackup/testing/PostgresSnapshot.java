@@ -124,6 +124,11 @@ public final class PostgresSnapshot {
         put(c, schema, "operator", "SELECT o.oprnamespace::regnamespace::text || '.' || o.oprname || '(' || format_type(o.oprleft, NULL) || ','"
                 + " || format_type(o.oprright, NULL) || ')', o.oprcode::regproc::text || ' ' || o.oprcom::regoper::text || ' ' || o.oprnegate::regoper::text"
                 + " FROM pg_operator o WHERE o.oid >= 16384 AND " + NOT_EXTENSION.formatted("o.oid"));
+        put(c, schema, "text search dictionary", "SELECT d.dictnamespace::regnamespace::text || '.' || d.dictname,"
+                + " d.dicttemplate::regproc::text || ' ' || coalesce(d.dictinitoption, '') FROM pg_ts_dict d WHERE d.oid >= 16384");
+        put(c, schema, "text search configuration", "SELECT c.cfgnamespace::regnamespace::text || '.' || c.cfgname,"
+                + " (SELECT string_agg(m.maptokentype || ':' || m.mapdict::regdictionary::text, ',' ORDER BY m.maptokentype, m.mapseqno)"
+                + "  FROM pg_ts_config_map m WHERE m.mapcfg = c.oid) FROM pg_ts_config c WHERE c.oid >= 16384");
         put(c, schema, "large object", "SELECT oid::text, pg_get_userbyid(lomowner) FROM pg_largeobject_metadata");
         put(c, schema, "default acl", "SELECT pg_get_userbyid(defaclrole) || ' ' || defaclnamespace::regnamespace::text || ' ' || defaclobjtype::text,"
                 + " defaclacl::text FROM pg_default_acl");

@@ -127,6 +127,7 @@ final class PostgresCatalog {
         readFunctions();
         readOperators();
         readCasts();
+        readTextSearch();
         readRelations();
         readRelationExtras();
         readColumns();
@@ -812,6 +813,65 @@ final class PostgresCatalog {
             o.add("CREATE CAST (" + source + " AS " + target + ") " + how + context + ";");
             comment(o, "CAST (" + source + " AS " + target + ")", rs.getString("comment"));
         });
+    }
+
+    /** Text search dictionaries (on existing templates) and configurations (on existing parsers), with their mappings. */
+    private void readTextSearch() throws EngineException {
+        q.forEach("text search dictionaries", """
+                SELECT d.oid, n.nspname, d.dictname, pg_catalog.pg_get_userbyid(d.dictowner) AS owner,
+                       pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(t.tmplname) AS template,
+                       d.dictinitoption, pg_catalog.obj_description(d.oid, 'pg_ts_dict') AS comment
+                FROM pg_catalog.pg_ts_dict d JOIN pg_catalog.pg_namespace n ON n.oid = d.dictnamespace
+                JOIN pg_catalog.pg_ts_template t ON t.oid = d.dicttemplate JOIN pg_catalog.pg_namespace tn ON tn.oid = t.tmplnamespace
+                WHERE d.dictnamespace = ANY(?::oid[]) AND d.oid >= 16384 ORDER BY n.nspname, d.dictname""", rs -> {
+            long oid = rs.getLong("oid");
+            if (member("pg_ts_dict", oid)) {
+                return;
+            }
+            String schema = rs.getString("nspname");
+            String name = rs.getString("dictname");
+            String qn = SqlText.qualified(schema, name);
+            DumpObject o = put(new DumpObject(key("pg_ts_dict", oid), Kind.TEXT_SEARCH_DICTIONARY, schema, name, rs.getString("owner")));
+            String init = rs.getString("dictinitoption");
+            o.add("CREATE TEXT SEARCH DICTIONARY " + qn + " (\n    TEMPLATE = " + rs.getString("template")
+                    + (init != null && !init.isBlank() ? ",\n    " + init : "") + " );");
+            owner(o, "TEXT SEARCH DICTIONARY " + qn);
+            comment(o, "TEXT SEARCH DICTIONARY " + qn, rs.getString("comment"));
+        }, inSchemas());
+        Map<Long, List<String[]>> mappings = new HashMap<>();
+        q.forEach("text search mappings", """
+                SELECT m.mapcfg, (SELECT t.alias FROM pg_catalog.ts_token_type(c.cfgparser) AS t WHERE t.tokid = m.maptokentype) AS token,
+                       m.mapdict::pg_catalog.regdictionary::text AS dictionary
+                FROM pg_catalog.pg_ts_config_map m JOIN pg_catalog.pg_ts_config c ON c.oid = m.mapcfg
+                WHERE c.cfgnamespace = ANY(?::oid[]) ORDER BY m.mapcfg, m.maptokentype, m.mapseqno""",
+                rs -> mappings.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new String[]{rs.getString(2), rs.getString(3)}),
+                inSchemas());
+        q.forEach("text search configurations", """
+                SELECT c.oid, n.nspname, c.cfgname, pg_catalog.pg_get_userbyid(c.cfgowner) AS owner,
+                       pg_catalog.quote_ident(pn.nspname) || '.' || pg_catalog.quote_ident(p.prsname) AS parser,
+                       pg_catalog.obj_description(c.oid, 'pg_ts_config') AS comment
+                FROM pg_catalog.pg_ts_config c JOIN pg_catalog.pg_namespace n ON n.oid = c.cfgnamespace
+                JOIN pg_catalog.pg_ts_parser p ON p.oid = c.cfgparser JOIN pg_catalog.pg_namespace pn ON pn.oid = p.prsnamespace
+                WHERE c.cfgnamespace = ANY(?::oid[]) AND c.oid >= 16384 ORDER BY n.nspname, c.cfgname""", rs -> {
+            long oid = rs.getLong("oid");
+            if (member("pg_ts_config", oid)) {
+                return;
+            }
+            String schema = rs.getString("nspname");
+            String name = rs.getString("cfgname");
+            String qn = SqlText.qualified(schema, name);
+            DumpObject o = put(new DumpObject(key("pg_ts_config", oid), Kind.TEXT_SEARCH_CONFIGURATION, schema, name, rs.getString("owner")));
+            o.add("CREATE TEXT SEARCH CONFIGURATION " + qn + " (\n    PARSER = " + rs.getString("parser") + " );");
+            Map<String, List<String>> byToken = new LinkedHashMap<>();
+            for (String[] m : mappings.getOrDefault(oid, List.of())) {
+                byToken.computeIfAbsent(m[0], k -> new ArrayList<>()).add(m[1]);
+            }
+            for (Map.Entry<String, List<String>> m : byToken.entrySet()) {
+                o.add("ALTER TEXT SEARCH CONFIGURATION " + qn + "\n    ADD MAPPING FOR " + m.getKey() + " WITH " + String.join(", ", m.getValue()) + ";");
+            }
+            owner(o, "TEXT SEARCH CONFIGURATION " + qn);
+            comment(o, "TEXT SEARCH CONFIGURATION " + qn, rs.getString("comment"));
+        }, inSchemas());
     }
 
     private void readRelations() throws EngineException {
@@ -1811,8 +1871,6 @@ final class PostgresCatalog {
         List<Check> checks = List.of(
                 new Check("operator class", "pg_opclass", "opcname", "opcnamespace"),
                 new Check("operator family", "pg_opfamily", "opfname", "opfnamespace"),
-                new Check("text search configuration", "pg_ts_config", "cfgname", "cfgnamespace"),
-                new Check("text search dictionary", "pg_ts_dict", "dictname", "dictnamespace"),
                 new Check("text search parser", "pg_ts_parser", "prsname", "prsnamespace"),
                 new Check("text search template", "pg_ts_template", "tmplname", "tmplnamespace"),
                 new Check("conversion", "pg_conversion", "conname", "connamespace"));

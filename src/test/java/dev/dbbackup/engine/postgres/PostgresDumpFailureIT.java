@@ -103,12 +103,14 @@ class PostgresDumpFailureIT {
     void objectsTheBuiltInDumperCannotWriteFailTheDumpByName() {
         PostgresServer server = PostgresServers.version(PostgresServers.newest());
         String db = server.createDatabase("unsupported");
-        server.execute(db, "CREATE TEXT SEARCH CONFIGURATION public.my_config (COPY = english)", "CREATE TABLE public.t (a integer)");
+        server.execute(db, "CREATE OPERATOR CLASS public.reverse_ops FOR TYPE integer USING btree AS OPERATOR 1 >, "
+                + "FUNCTION 1 btint4cmp(integer, integer)", "CREATE FOREIGN DATA WRAPPER dummy_wrapper", "CREATE TABLE public.t (a integer)");
 
         EngineException e = assertThrows(EngineException.class,
                 () -> RoundTrip.ENGINE.dump(server.url(db), DumpOptions.defaults(), OutputStream.nullOutputStream()));
 
-        assertTrue(e.getMessage().contains("text search configuration public.my_config"), e.getMessage());
+        assertTrue(e.getMessage().contains("operator class public.reverse_ops"), e.getMessage());
+        assertTrue(e.getMessage().contains("foreign data wrapper dummy_wrapper"), e.getMessage());
         assertTrue(e.getMessage().contains("--dumper pg_dump"), e.getMessage());
     }
 
