@@ -1808,7 +1808,7 @@ final class PostgresCatalog {
                     SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = ? AND a.attnum > 0
                     AND NOT a.attisdropped AND a.attgenerated = '' ORDER BY a.attnum""", rs -> columns.add(rs.getString(1)), oid);
             DumpObject data = put(new DumpObject("data:" + oid, Kind.TABLE_DATA, schema, name, null));
-            data.data = new DumpObject.TableData(oid, schema, name, columns, (String) cfg[5]);
+            data.data = new DumpObject.TableData(oid, schema, name, columns, cfg[5] == null ? "" : (String) cfg[5]);
             data.dependsOn(extension.key);
         }
     }

@@ -184,6 +184,10 @@ final class PostgresRestoreSession implements RestoreSession {
                 // psql's protection against injected meta-commands, and output; nothing to do without psql.
             }
             case "\\connect", "\\c" -> {
+                if (words.length > 2 && words[1].startsWith("-reuse-previous")) {
+                    // pg_dump -C writes \connect -reuse-previous=on "dbname='name'" for names that need quoting.
+                    words = new String[]{words[0], connectionDatabase(text.substring(text.indexOf(words[2])))};
+                }
                 String database = words.length > 1 ? unquoteIdentifier(words[1]) : "-";
                 if (!database.equals("-") && !database.equals(target.database())) {
                     throw new EngineException("the dump switches to database '" + database + "' at line " + item.line()
@@ -207,6 +211,16 @@ final class PostgresRestoreSession implements RestoreSession {
             default -> throw new EngineException("psql meta-command " + command + " at line " + item.line()
                     + " is not supported by the built-in restore; run the file with psql");
         }
+    }
+
+    /** The dbname of a libpq connection string argument: "dbname='my db'" → my db. */
+    private static String connectionDatabase(String argument) {
+        String a = unquoteIdentifier(argument.strip());
+        Matcher m = Pattern.compile("dbname\\s*=\\s*'((?:[^'\\\\]|\\\\.)*)'").matcher(a);
+        if (m.find()) {
+            return "\"" + m.group(1).replaceAll("\\\\(.)", "$1").replace("\"", "\"\"") + "\"";
+        }
+        return a;
     }
 
     private static void checkEncoding(String value, long line) throws EngineException {
@@ -259,6 +273,8 @@ final class PostgresRestoreSession implements RestoreSession {
              ResultSet rs = s.executeQuery("""
                      SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
                      WHERE c.relkind = 'r' AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
+                       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::regclass
+                                       AND d.objid = c.oid AND d.deptype = 'e')
                      ORDER BY 1, 2""")) {
             while (rs.next()) {
                 tables.add(new String[]{rs.getString(1), rs.getString(2)});

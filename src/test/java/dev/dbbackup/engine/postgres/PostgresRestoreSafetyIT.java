@@ -157,7 +157,8 @@ class PostgresRestoreSafetyIT {
     @Test
     void psqlMetaCommandsAreHandledOrRefusedClearly() throws Exception {
         String target = server.createDatabase("meta");
-        apply(target, "\\restrict abc\n\\set ON_ERROR_STOP on\n\\connect " + target + "\nCREATE TABLE t (a int);\n"
+        apply(target, "\\restrict abc\n\\set ON_ERROR_STOP on\n\\connect " + target + "\n"
+                + "\\connect -reuse-previous=on \"dbname='" + target + "'\"\nCREATE TABLE t (a int);\n"
                 + "COPY t (a) FROM stdin;\n1\n2\n\\.\n\\unrestrict abc\n");
 
         EngineException shell = assertThrows(EngineException.class, () -> apply(target, "SELECT 1;\n\\! rm -rf /\n"));
