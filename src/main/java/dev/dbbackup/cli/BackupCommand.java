@@ -3,7 +3,7 @@ package dev.dbbackup.cli;
 import dev.dbbackup.catalog.BackupType;
 import dev.dbbackup.config.ConfigException;
 import dev.dbbackup.config.Settings;
-import dev.dbbackup.engine.DumpOptions;
+import dev.dbbackup.engine.DumpProgress;
 import dev.dbbackup.operation.BackupOperation;
 import dev.dbbackup.operation.ExitCode;
 import dev.dbbackup.operation.PruneOperation;
@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
                 "  dbbackup backup --type weekly --backup-dir /mnt/backups",
                 "  DATABASE_URL=postgresql://app@db:5432/app dbbackup backup --retention-days 3",
                 "  dbbackup backup --dry-run                # print what would be written and deleted",
+                "  dbbackup backup --no-owner --no-privileges --jobs 4   # managed PostgreSQL, four connections",
                 "  BACKUP_OFFSITE_URL=s3://my-bucket/app dbbackup backup --offsite only   # see docs/offsite.md",
                 "  BACKUP_ENCRYPTION_PASSPHRASE_FILE=/run/secrets/backup_pass dbbackup backup   # → .sql.gz.gpg",
                 "  dbbackup backup --encryption-public-key /etc/dbbackup/ops.asc   # only the secret key's holder can read it"})
@@ -38,6 +39,9 @@ public class BackupCommand implements Callable<Integer> {
 
     @Mixin
     RetentionOptions retention;
+
+    @Mixin
+    DumpFlags dump;
 
     @Mixin
     EncryptOptions encryption;
@@ -64,7 +68,7 @@ public class BackupCommand implements Callable<Integer> {
         CommonOptions.putIfSet(flags, dev.dbbackup.config.OffsiteSettingsResolver.MODE, offsite);
         flags.putAll(encryption.flags());
         Settings settings = common.settings(flags);
-        BackupOperation.BackupReport report = backup.run(settings, requested, DumpOptions.defaults(), dryRun);
+        BackupOperation.BackupReport report = backup.run(settings, requested, dump.options(DumpProgress.NONE), dryRun);
         PrintWriter out = spec.commandLine().getOut();
         if (report.dryRun()) {
             out.println("dry run: would write " + report.path() + " (type " + report.type().word() + ")");

@@ -6,7 +6,6 @@ import dev.dbbackup.engine.EngineException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Properties;
@@ -40,7 +39,12 @@ final class PostgresConnections {
         // The dump and the restore are long single sessions; never let the driver cache plans across DDL.
         props.putIfAbsent("prepareThreshold", "0");
         try {
-            return DriverManager.getConnection(jdbcUrl(url), props);
+            // The driver directly, not DriverManager: a native image does not register drivers with DriverManager.
+            Connection connection = new org.postgresql.Driver().connect(jdbcUrl(url), props);
+            if (connection == null) {
+                throw new SQLException("the PostgreSQL driver did not accept " + jdbcUrl(url));
+            }
+            return connection;
         } catch (SQLException e) {
             throw new EngineException("cannot connect to PostgreSQL database '" + url.database() + "' at " + url.host()
                     + ":" + url.port() + ": " + PostgresErrors.describe(e) + "; check DATABASE_URL, the server and credentials", e);

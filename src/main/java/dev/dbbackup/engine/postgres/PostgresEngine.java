@@ -7,6 +7,7 @@ import dev.dbbackup.engine.DumpResult;
 import dev.dbbackup.engine.EngineException;
 import dev.dbbackup.engine.RestoreOptions;
 import dev.dbbackup.engine.RestoreSession;
+import dev.dbbackup.engine.ScratchTarget;
 import dev.dbbackup.engine.TargetState;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -94,5 +95,38 @@ public class PostgresEngine implements DatabaseEngine {
     @Override
     public RestoreSession beginRestore(DatabaseUrl target, RestoreOptions options) throws EngineException {
         return new PostgresRestoreSession(target, options);
+    }
+
+    /**
+     * Creates {@code dbbackup_scratch_<random>} on the server of {@code near} (connecting to its database, or to
+     * {@code postgres} when that one is missing); close() drops it. Needs the CREATEDB privilege.
+     */
+    @Override
+    public ScratchTarget createScratch(DatabaseUrl near) throws EngineException {
+        String name = "dbbackup_scratch_" + Long.toHexString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE);
+        DatabaseUrl admin = inspect(near).exists() ? near : near.withDatabase("postgres");
+        try (java.sql.Connection connection = PostgresConnections.open(admin); java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE \"" + name + "\" TEMPLATE template0 ENCODING 'UTF8'");
+        } catch (java.sql.SQLException e) {
+            throw new EngineException("cannot create the scratch database " + name + " on " + near.host() + ":" + near.port() + ": "
+                    + PostgresErrors.describe(e), e);
+        }
+        DatabaseUrl scratch = near.withDatabase(name);
+        return new ScratchTarget() {
+            @Override
+            public DatabaseUrl url() {
+                return scratch;
+            }
+
+            @Override
+            public void close() {
+                try (java.sql.Connection connection = PostgresConnections.open(admin); java.sql.Statement statement = connection.createStatement()) {
+                    statement.execute("DROP DATABASE IF EXISTS \"" + name + "\"");
+                } catch (EngineException | java.sql.SQLException e) {
+                    org.jboss.logging.Logger.getLogger(PostgresEngine.class).warnf("could not drop the scratch database %s: %s; drop it by hand",
+                            name, e.getMessage());
+                }
+            }
+        };
     }
 }
