@@ -24,6 +24,10 @@ public class CommonOptions {
     @Option(names = "--log-file", paramLabel = "FILE", description = "Also append log lines to this file (env BACKUP_LOG_FILE).")
     String logFile;
 
+    @Option(names = "--compression", paramLabel = "ALGO:LEVEL",
+            description = "Compression of new backups: gzip:1..9 or zstd:1..19 (env BACKUP_COMPRESSION, default gzip:6).")
+    String compression;
+
     @Option(names = {"-v", "--verbose"}, description = "Log details (debug level).")
     boolean verbose;
 
@@ -37,6 +41,7 @@ public class CommonOptions {
         putIfSet(flags, SettingsResolver.DATABASE_URL, databaseUrl);
         putIfSet(flags, SettingsResolver.BACKUP_DIR, backupDir);
         putIfSet(flags, SettingsResolver.LOG_FILE, logFile);
+        putIfSet(flags, SettingsResolver.COMPRESSION, compression);
         Settings settings = SettingsResolver.resolve(SettingSources.load(flags, config));
         settings.logFile().ifPresent(LogSetup::appendTo);
         return settings;

@@ -1,6 +1,7 @@
 package dev.dbbackup.config;
 
 import dev.dbbackup.engine.DatabaseUrl;
+import dev.dbbackup.pipeline.Compression;
 import dev.dbbackup.pipeline.crypto.EncryptionSettings;
 import dev.dbbackup.retention.RetentionPolicy;
 import java.nio.file.Path;
@@ -17,27 +18,35 @@ import java.util.Optional;
  * @param backupDir   root of the daily/weekly/monthly folders
  * @param zone        time zone of backup file names and of the type/retention calendar
  * @param clock       the clock ("now"); fixed by DBBACKUP_NOW for tests and rehearsals
- * @param compressionLevel gzip level 1..9
+ * @param compressionLevel gzip level 1..9 (BACKUP_COMPRESSION_LEVEL)
  * @param maxAge    age over which the newest good backup makes health fail (BACKUP_MAX_AGE, default 26 h)
+ * @param compression compression of new backups (BACKUP_COMPRESSION, e.g. gzip:6 or zstd:3)
  * @param offsite   the offsite (S3-compatible) store and what backup does with it (BACKUP_OFFSITE_*)
  * @param encryption how backups are encrypted and which keys open them (BACKUP_ENCRYPTION_*, BACKUP_DECRYPTION_*)
  */
 public record Settings(DatabaseUrl databaseUrl, Path backupDir, RetentionPolicy retention, ZoneId zone,
-                       Clock clock, int compressionLevel, Optional<Path> logFile, Duration maxAge, OffsiteSettings offsite,
-                       EncryptionSettings encryption) {
+                       Clock clock, int compressionLevel, Optional<Path> logFile, Duration maxAge, Compression compression,
+                       OffsiteSettings offsite, EncryptionSettings encryption) {
 
-    /** Settings without an offsite store and without encryption. */
+    /** Settings with gzip at {@code compressionLevel} on every core, no offsite store and no encryption. */
     public Settings(DatabaseUrl databaseUrl, Path backupDir, RetentionPolicy retention, ZoneId zone,
                     Clock clock, int compressionLevel, Optional<Path> logFile, Duration maxAge) {
-        this(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, OffsiteSettings.none(retention),
-                EncryptionSettings.none());
+        this(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, Compression.gzip(compressionLevel),
+                OffsiteSettings.none(retention), EncryptionSettings.none());
+    }
+
+    public Settings withCompression(Compression newCompression) {
+        return new Settings(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, newCompression, offsite,
+                encryption);
     }
 
     public Settings withOffsite(OffsiteSettings newOffsite) {
-        return new Settings(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, newOffsite, encryption);
+        return new Settings(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, compression, newOffsite,
+                encryption);
     }
 
     public Settings withEncryption(EncryptionSettings newEncryption) {
-        return new Settings(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, offsite, newEncryption);
+        return new Settings(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, compression, offsite,
+                newEncryption);
     }
 }

@@ -1,6 +1,7 @@
 package dev.dbbackup.config;
 
 import dev.dbbackup.engine.DatabaseUrl;
+import dev.dbbackup.pipeline.Compression;
 import dev.dbbackup.pipeline.crypto.EncryptionSettings;
 import dev.dbbackup.retention.RetentionPolicy;
 import java.nio.file.Path;
@@ -24,6 +25,10 @@ public final class SettingsResolver {
     public static final String RETENTION_MONTHS = "BACKUP_RETENTION_MONTHS";
     public static final String TIMEZONE = "BACKUP_TIMEZONE";
     public static final String COMPRESSION_LEVEL = "BACKUP_COMPRESSION_LEVEL";
+    /** gzip:1..9 or zstd:1..19; a level given here wins over BACKUP_COMPRESSION_LEVEL. */
+    public static final String COMPRESSION = "BACKUP_COMPRESSION";
+    /** Threads that compress (0 = one per core). */
+    public static final String COMPRESSION_THREADS = "BACKUP_COMPRESSION_THREADS";
     public static final String LOG_FILE = "BACKUP_LOG_FILE";
     /** Age over which the newest good backup makes the health check fail. */
     public static final String MAX_AGE = "BACKUP_MAX_AGE";
@@ -44,10 +49,12 @@ public final class SettingsResolver {
                 nonNegative(sources, RETENTION_MONTHS, 12));
         ZoneId zone = zone(sources);
         Clock clock = clock(sources, zone);
-        int level = intIn(sources, COMPRESSION_LEVEL, 6, 1, 9);
+        int level = intIn(sources, COMPRESSION_LEVEL, Compression.DEFAULT_GZIP_LEVEL, 1, 9);
+        Compression compression = compression(sources, level);
         Optional<Path> logFile = sources.get(LOG_FILE).filter(s -> !s.isBlank()).map(Path::of);
         Duration maxAge = duration(MAX_AGE, sources.get(MAX_AGE).orElse("26h"));
         return new Settings(url, backupDir, retention, zone, clock, level, logFile, maxAge)
+                .withCompression(compression)
                 .withOffsite(OffsiteSettingsResolver.resolve(sources, retention))
                 .withEncryption(encryption(sources));
     }
@@ -60,6 +67,24 @@ public final class SettingsResolver {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage(), "see docs/encryption.md");
         }
+    }
+
+    private static Compression compression(SettingSources sources, int gzipLevel) {
+        int threads = intIn(sources, COMPRESSION_THREADS, 0, 0, 4096);
+        Optional<String> spec = sources.get(COMPRESSION).filter(s -> !s.isBlank());
+        if (spec.isEmpty()) {
+            return Compression.gzip(gzipLevel).withThreads(threads);
+        }
+        Compression parsed;
+        try {
+            parsed = Compression.parse(spec.get());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(COMPRESSION + " " + e.getMessage(), "set --compression or BACKUP_COMPRESSION to e.g. gzip:6 or zstd:3");
+        }
+        if (parsed.algorithm().equals(Compression.GZIP) && !spec.get().contains(":")) {
+            parsed = Compression.gzip(gzipLevel);
+        }
+        return parsed.withThreads(threads);
     }
 
     private static DatabaseUrl databaseUrl(SettingSources sources) {

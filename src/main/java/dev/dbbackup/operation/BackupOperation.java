@@ -11,10 +11,13 @@ import dev.dbbackup.config.Settings;
 import dev.dbbackup.engine.DatabaseEngine;
 import dev.dbbackup.engine.DatabaseUrl;
 import dev.dbbackup.engine.DumpOptions;
+import dev.dbbackup.engine.DumpProgress;
 import dev.dbbackup.engine.EngineException;
 import dev.dbbackup.engine.TargetState;
 import dev.dbbackup.pipeline.Compression;
 import dev.dbbackup.pipeline.DumpWriter;
+import dev.dbbackup.pipeline.ProgressDisplay;
+import dev.dbbackup.pipeline.TransferMeter;
 import dev.dbbackup.pipeline.crypto.Encryption;
 import dev.dbbackup.retention.RetentionPolicy;
 import dev.dbbackup.storage.BackupStore;
@@ -70,7 +73,7 @@ public class BackupOperation {
         DatabaseUrl source = settings.databaseUrl();
         DatabaseEngine engine = engines.forUrl(source);
         requireSource(engine, source);
-        Compression compression = Compression.gzip(settings.compressionLevel());
+        Compression compression = settings.compression();
         Encryption encryption = EncryptionKeys.forBackup(settings);
         BackupName name = BackupName.of(type, started, settings.zone(), 0, ".sql" + compression.suffix() + encryption.suffix());
 
@@ -129,7 +132,12 @@ public class BackupOperation {
         DumpWriter.Written written;
         String key;
         try (BackupStore.PendingObject pending = store.create(name.key())) {
-            written = DumpWriter.write(pending.output(), compression, encryption, plain -> engine.dump(source, options, plain));
+            TransferMeter meter = new TransferMeter();
+            DumpOptions metered = withMeter(options, meter);
+            if (ProgressDisplay.current().enabled()) {
+                expectLikeLastTime(catalog, source, meter);
+            }
+            written = DumpWriter.write(pending.output(), compression, encryption, plain -> engine.dump(source, metered, plain), meter);
             key = commitUnique(pending, name);
         } catch (EngineException | IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "backup of " + source.database() + " failed: " + e.getMessage(),
@@ -181,11 +189,11 @@ public class BackupOperation {
         String base = "pre-restore/pre-restore_" + sanitize(target.database()) + "_" + stamp;
         Encryption encryption = EncryptionKeys.forBackup(settings);
         try (BackupStore.PendingObject pending = store.create()) {
-            DumpWriter.Written written = DumpWriter.write(pending.output(), Compression.gzip(settings.compressionLevel()), encryption,
+            DumpWriter.Written written = DumpWriter.write(pending.output(), settings.compression(), encryption,
                     plain -> engine.dump(target, DumpOptions.defaults(), plain));
             String key = null;
             for (int i = 0; key == null && i < MAX_SAME_SECOND; i++) {
-                String candidate = base + (i == 0 ? "" : "_" + i) + ".sql.gz" + encryption.suffix();
+                String candidate = base + (i == 0 ? "" : "_" + i) + ".sql" + settings.compression().suffix() + encryption.suffix();
                 try {
                     pending.commit(candidate);
                     key = candidate;
@@ -204,6 +212,32 @@ public class BackupOperation {
         } catch (EngineException | IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "safety backup of the restore target " + target.database() + " failed: " + e.getMessage(),
                     "nothing was restored; free space in BACKUP_DIR or fix the target, then run the restore again", e);
+        }
+    }
+
+    /** The engine's per-table progress also feeds the progress display. */
+    private static DumpOptions withMeter(DumpOptions options, TransferMeter meter) {
+        DumpProgress forward = options.progress();
+        return new DumpOptions(options.schemas(), options.excludeSchemas(), options.excludeTableData(), options.noOwner(),
+                options.noPrivileges(), options.jobs(), (table, rows) -> {
+                    forward.tableDone(table, rows);
+                    meter.tableDone(table, rows);
+                });
+    }
+
+    /** The previous backup of the same database tells the display roughly how much to expect (for an ETA). */
+    private static void expectLikeLastTime(BackupCatalog catalog, DatabaseUrl source, TransferMeter meter) {
+        try {
+            for (CatalogEntry entry : catalog.entries()) {
+                Optional<BackupManifest> previous = entry.manifest();
+                if (previous.isPresent() && source.redacted().equals(previous.get().source()) && previous.get().plain() != null) {
+                    BackupManifest m = previous.get();
+                    meter.expect(m.plain().bytes(), -1, m.tables() == null ? -1 : m.tables().size(), m.totalRows());
+                    return;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no estimate: the display shows no ETA
         }
     }
 
@@ -270,7 +304,7 @@ public class BackupOperation {
                 Duration.between(started, finished).toMillis() / 1000.0,
                 new BackupManifest.Sizes(written.plainBytes(), written.plainSha256()),
                 new BackupManifest.Sizes(written.storedBytes(), written.storedSha256()),
-                Compression.gzip(settings.compressionLevel()).toString(),
+                settings.compression().toString(),
                 EncryptionKeys.describe(encryption),
                 new java.util.TreeMap<>(written.dump().tableRows()),
                 totalRows,

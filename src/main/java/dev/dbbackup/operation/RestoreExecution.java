@@ -43,7 +43,7 @@ final class RestoreExecution {
         List<String> notes = new ArrayList<>();
         try (InputStream in = catalog.store().open(entry.key());
              DumpReader reader = new DumpReader(in, Compression.forFileName(Encryption.withoutSuffix(entry.fileName())),
-                     Encryption.isEncryptedName(entry.fileName()) ? decryption : Decryption.NONE)) {
+                     Encryption.isEncryptedName(entry.fileName()) ? decryption : Decryption.NONE, entry.size())) {
             session.apply(reader.plain());
             reader.drain();
             if (manifest.isPresent() && !manifest.get().stored().sha256().equals(reader.storedSha256())) {

@@ -32,18 +32,39 @@ public final class DumpWriter {
      * Fails when the dump does not end with the engine end marker: such a dump is never a backup.
      */
     public static Written write(OutputStream sink, Compression compression, DumpBody body) throws IOException, EngineException {
-        return write(sink, compression, Encryption.NONE, body);
+        return write(sink, compression, Encryption.NONE, body, null);
     }
 
     /** As {@link #write(OutputStream, Compression, DumpBody)}, encrypting the compressed bytes; the stored sums are of the encrypted bytes. */
     public static Written write(OutputStream sink, Compression compression, Encryption encryption, DumpBody body)
             throws IOException, EngineException {
-        HashingOutputStream stored = new HashingOutputStream(sink);
+        return write(sink, compression, encryption, body, null);
+    }
+
+    /**
+     * The whole write: engine → plain sums → compressor → encryptor → stored sums → sink, keeping {@code meter}
+     * (may be null) up to date with the plain and stored byte counts for a progress display.
+     */
+    public static Written write(OutputStream sink, Compression compression, Encryption encryption, DumpBody body, TransferMeter meter)
+            throws IOException, EngineException {
+        TransferMeter shownMeter = meter == null ? new TransferMeter() : meter;
+        StoredTap stored = new StoredTap(sink, shownMeter);
         OutputStream compressor = compression.compress(encryption.encrypt(stored));
-        PlainTap plain = new PlainTap(compressor);
-        DumpResult result = body.writeTo(plain);
-        plain.flush();
-        compressor.close();
+        PlainTap plain = new PlainTap(compressor, shownMeter);
+        // engines that write a few bytes at a time still reach the compressor in 64 KiB pieces
+        OutputStream buffered = new java.io.BufferedOutputStream(plain, 1 << 16);
+        DumpResult result;
+        boolean finished = false;
+        try (ProgressDisplay.Shown shown = ProgressDisplay.current().show("backup", shownMeter)) {
+            result = body.writeTo(buffered);
+            buffered.flush();
+            compressor.close();
+            finished = true;
+        } finally {
+            if (!finished) {
+                Compression.discard(compressor);
+            }
+        }
         String last = plain.tracker.lastLine();
         if (last == null || !last.startsWith(DumpMarkers.END_OF_DUMP)) {
             throw new EngineException("the dump ended without its end marker (last line: "
@@ -63,18 +84,17 @@ public final class DumpWriter {
     private static final class PlainTap extends FilterOutputStream {
         private final java.security.MessageDigest digest = Sha256.newDigest();
         private final LastLineTracker tracker = new LastLineTracker();
+        private final TransferMeter meter;
         private long count;
 
-        PlainTap(OutputStream next) {
+        PlainTap(OutputStream next, TransferMeter meter) {
             super(next);
+            this.meter = meter;
         }
 
         @Override
         public void write(int b) throws IOException {
-            out.write(b);
-            digest.update((byte) b);
-            tracker.update((byte) b);
-            count++;
+            write(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
@@ -83,11 +103,49 @@ public final class DumpWriter {
             digest.update(b, off, len);
             tracker.update(b, off, len);
             count += len;
+            meter.plainBytes(count);
+        }
+
+        /** An engine's flush must not cut the compressed stream into smaller blocks (zstd would). */
+        @Override
+        public void flush() {
         }
 
         @Override
-        public void close() throws IOException {
-            flush();
+        public void close() {
+        }
+
+        String sha256() {
+            return Sha256.hex(digest.digest());
+        }
+    }
+
+    /** Hashes and counts the stored (compressed) bytes on their way to the sink. */
+    private static final class StoredTap extends FilterOutputStream {
+        private final java.security.MessageDigest digest = Sha256.newDigest();
+        private final TransferMeter meter;
+        private long count;
+
+        StoredTap(OutputStream sink, TransferMeter meter) {
+            super(sink);
+            this.meter = meter;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            digest.update(b, off, len);
+            count += len;
+            meter.storedBytes(count);
+        }
+
+        long count() {
+            return count;
         }
 
         String sha256() {
