@@ -18,7 +18,9 @@ import java.util.Optional;
  * @param clock       the clock ("now"); fixed by DBBACKUP_NOW for tests and rehearsals
  * @param compressionLevel gzip level 1..9
  * @param maxAge    age over which the newest good backup makes health fail (BACKUP_MAX_AGE, default 26 h)
+ * @param name      what metrics, alerts and the size history call this database (BACKUP_NAME, default the database name)
  */
 public record Settings(DatabaseUrl databaseUrl, Path backupDir, RetentionPolicy retention, ZoneId zone,
-                       Clock clock, int compressionLevel, Optional<Path> logFile, Duration maxAge) {
+                       Clock clock, int compressionLevel, Optional<Path> logFile, Duration maxAge,
+                       String name) {
 }

@@ -26,6 +26,8 @@ public final class SettingsResolver {
     public static final String LOG_FILE = "BACKUP_LOG_FILE";
     /** Age over which the newest good backup makes the health check fail. */
     public static final String MAX_AGE = "BACKUP_MAX_AGE";
+    /** What metrics, alerts and the size history call the database; defaults to its name from the URL. */
+    public static final String NAME = "BACKUP_NAME";
     /** Fixes "now" (ISO-8601 instant) for rehearsals and tests of the type/retention calendar. */
     public static final String NOW = "DBBACKUP_NOW";
 
@@ -46,7 +48,7 @@ public final class SettingsResolver {
         int level = intIn(sources, COMPRESSION_LEVEL, 6, 1, 9);
         Optional<Path> logFile = sources.get(LOG_FILE).filter(s -> !s.isBlank()).map(Path::of);
         Duration maxAge = duration(MAX_AGE, sources.get(MAX_AGE).orElse("26h"));
-        return new Settings(url, backupDir, retention, zone, clock, level, logFile, maxAge);
+        return new Settings(url, backupDir, retention, zone, clock, level, logFile, maxAge, name(sources, url));
     }
 
     private static DatabaseUrl databaseUrl(SettingSources sources) {
@@ -62,6 +64,18 @@ public final class SettingsResolver {
             url = url.withPassword(password.get());
         }
         return url;
+    }
+
+    private static String name(SettingSources sources, DatabaseUrl url) {
+        Optional<String> name = sources.get(NAME).map(String::strip);
+        if (name.isEmpty()) {
+            return url.database().replaceAll("[^A-Za-z0-9._-]", "_");
+        }
+        if (!name.get().matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new ConfigException(NAME + " '" + name.get() + "' may only hold letters, digits, '.', '_' and '-'",
+                    "pick a short name such as app or billing-db");
+        }
+        return name.get();
     }
 
     private static int nonNegative(SettingSources sources, String name, int defaultValue) {

@@ -17,6 +17,7 @@ import dev.dbbackup.pipeline.DumpWriter;
 import dev.dbbackup.storage.BackupStore;
 import dev.dbbackup.storage.local.DirectoryLock;
 import dev.dbbackup.storage.local.LocalBackupStore;
+import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -42,6 +43,10 @@ public class BackupOperation {
     @Inject
     PruneOperation prune;
 
+    @Inject
+    @All
+    List<OperationObserver> observers;
+
     /** What a backup did, or (dry run) would do. */
     public record BackupReport(String key, String path, BackupType type, boolean dryRun, long plainBytes, long storedBytes,
                                int tables, long rows, Duration duration, List<PruneOperation.PruneItem> retention,
@@ -52,6 +57,22 @@ public class BackupOperation {
     public BackupReport run(Settings settings, Optional<BackupType> requestedType, DumpOptions options, boolean dryRun) {
         Instant started = settings.clock().instant();
         BackupType type = requestedType.orElseGet(() -> BackupType.auto(LocalDate.ofInstant(started, settings.zone())));
+        if (dryRun) {
+            return run(settings, type, started, options, true);
+        }
+        long startNanos = System.nanoTime();
+        try {
+            BackupReport report = run(settings, type, started, options, false);
+            OperationObserver.tell(observers, o -> o.backupSucceeded(settings, started, report));
+            return report;
+        } catch (RuntimeException e) {
+            Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
+            OperationObserver.tell(observers, o -> o.backupFailed(settings, started, duration, e));
+            throw e;
+        }
+    }
+
+    private BackupReport run(Settings settings, BackupType type, Instant started, DumpOptions options, boolean dryRun) {
         DatabaseUrl source = settings.databaseUrl();
         DatabaseEngine engine = engines.forUrl(source);
         requireSource(engine, source);
@@ -169,7 +190,7 @@ public class BackupOperation {
         try {
             state = engine.inspect(source);
         } catch (EngineException e) {
-            throw new DbBackupException(ExitCode.FAILURE, "cannot reach the database " + source.redacted() + ": " + e.getMessage(),
+            throw new DatabaseUnreachableException("cannot reach the database " + source.redacted() + ": " + e.getMessage(),
                     "check DATABASE_URL, the server and the credentials; no backup was written", e);
         }
         if (!state.exists()) {

@@ -14,6 +14,7 @@ import dev.dbbackup.engine.TargetState;
 import dev.dbbackup.pipeline.Compression;
 import dev.dbbackup.pipeline.DumpReader;
 import dev.dbbackup.storage.local.DirectoryLock;
+import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -42,6 +43,10 @@ public class RestoreOperation {
 
     @Inject
     BackupOperation backups;
+
+    @Inject
+    @All
+    List<OperationObserver> observers;
 
     public record RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force) {
     }
@@ -98,7 +103,9 @@ public class RestoreOperation {
 
         DirectoryLock lock = FolderLock.hold(settings, "restore");
         try {
-            return restore(settings, request, catalog, entry, location, target, engine, manifest, before, notes, startNanos);
+            RestoreReport report = restore(settings, request, catalog, entry, location, target, engine, manifest, before, notes, startNanos);
+            OperationObserver.tell(observers, o -> o.restored(settings, report));
+            return report;
         } finally {
             FolderLock.release(lock);
         }

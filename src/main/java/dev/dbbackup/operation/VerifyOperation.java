@@ -7,7 +7,9 @@ import dev.dbbackup.config.Settings;
 import dev.dbbackup.engine.DumpMarkers;
 import dev.dbbackup.pipeline.Compression;
 import dev.dbbackup.pipeline.DumpReader;
+import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -21,6 +23,10 @@ import org.jboss.logging.Logger;
 public class VerifyOperation {
 
     private static final Logger LOG = Logger.getLogger(VerifyOperation.class);
+
+    @Inject
+    @All
+    List<OperationObserver> observers;
 
     /**
      * The outcome for one backup.
@@ -41,7 +47,9 @@ public class VerifyOperation {
     /** Verifies the backup named by a path or 'latest'. */
     public VerificationResult verify(Settings settings, String backup) {
         BackupLocator.Located located = BackupLocator.locate(settings, backup, false);
-        return verify(located.catalog(), located.entry(), settings.clock().instant());
+        VerificationResult result = verify(located.catalog(), located.entry(), settings.clock().instant());
+        OperationObserver.tell(observers, o -> o.verified(settings, result));
+        return result;
     }
 
     /** Verifies every backup in BACKUP_DIR, newest first. */
@@ -50,7 +58,9 @@ public class VerifyOperation {
         List<VerificationResult> results = new ArrayList<>();
         try {
             for (CatalogEntry entry : catalog.entries()) {
-                results.add(verify(catalog, entry, settings.clock().instant()));
+                VerificationResult result = verify(catalog, entry, settings.clock().instant());
+                OperationObserver.tell(observers, o -> o.verified(settings, result));
+                results.add(result);
             }
         } catch (IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "cannot read the backups in " + catalog.store().describe() + ": " + e.getMessage(),
