@@ -1,0 +1,51 @@
+package dev.dbbackup.operation.alert;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends an event to every configured channel (webhook, command, e-mail) when BACKUP_ALERT_ON asks for its kind.
+ * A channel that fails is logged as a warning; it never fails the backup that raised the alert.
+ */
+@ApplicationScoped
+public class Alerts {
+
+    private static final Logger LOG = Logger.getLogger(Alerts.class);
+
+    /** @return the number of channels that took the alert */
+    public int send(AlertSettings settings, AlertEvent event) {
+        if (!settings.wants(event.kind())) {
+            return 0;
+        }
+        int delivered = 0;
+        if (settings.webhook().isPresent()) {
+            AlertSettings.Webhook webhook = settings.webhook().get();
+            delivered += deliver("webhook " + webhook.describe(), event, () -> WebhookSender.send(webhook, event));
+        }
+        if (settings.command().isPresent()) {
+            delivered += deliver("command", event, () -> CommandSender.run(settings.command().get(), event));
+        }
+        if (settings.smtp().isPresent()) {
+            AlertSettings.Smtp smtp = settings.smtp().get();
+            delivered += deliver("e-mail to " + String.join(", ", smtp.to()), event, () -> MailSender.send(smtp, event));
+        }
+        return delivered;
+    }
+
+    private interface Delivery {
+        void run() throws IOException;
+    }
+
+    private static int deliver(String channel, AlertEvent event, Delivery delivery) {
+        try {
+            delivery.run();
+            LOG.infof("%s alert for %s sent via %s", event.kind().word(), event.database(), channel);
+            return 1;
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("could not send the %s alert for %s via %s: %s", event.kind().word(), event.database(), channel,
+                    e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            return 0;
+        }
+    }
+}
