@@ -28,6 +28,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /** Makes one backup: dump → pipeline → atomic file → manifest, then applies retention. */
@@ -55,14 +56,20 @@ public class BackupOperation {
 
     /** One backup into BACKUP_DIR/{type}/; {@code requestedType} empty means auto. */
     public BackupReport run(Settings settings, Optional<BackupType> requestedType, DumpOptions options, boolean dryRun) {
+        return run(settings, requestedType, options, dryRun, () -> false);
+    }
+
+    /** As above; once {@code abort} turns true the dump fails at its next write and leaves no file (scheduler shutdown). */
+    public BackupReport run(Settings settings, Optional<BackupType> requestedType, DumpOptions options, boolean dryRun,
+                            BooleanSupplier abort) {
         Instant started = settings.clock().instant();
         BackupType type = requestedType.orElseGet(() -> BackupType.auto(LocalDate.ofInstant(started, settings.zone())));
         if (dryRun) {
-            return run(settings, type, started, options, true);
+            return run(settings, type, started, options, true, abort);
         }
         long startNanos = System.nanoTime();
         try {
-            BackupReport report = run(settings, type, started, options, false);
+            BackupReport report = run(settings, type, started, options, false, abort);
             OperationObserver.tell(observers, o -> o.backupSucceeded(settings, started, report));
             return report;
         } catch (RuntimeException e) {
@@ -72,7 +79,8 @@ public class BackupOperation {
         }
     }
 
-    private BackupReport run(Settings settings, BackupType type, Instant started, DumpOptions options, boolean dryRun) {
+    private BackupReport run(Settings settings, BackupType type, Instant started, DumpOptions options, boolean dryRun,
+                             BooleanSupplier abort) {
         DatabaseUrl source = settings.databaseUrl();
         DatabaseEngine engine = engines.forUrl(source);
         requireSource(engine, source);
@@ -91,14 +99,14 @@ public class BackupOperation {
         LocalBackupStore store = Stores.writableLocal(settings);
         DirectoryLock lock = FolderLock.hold(settings, "backup " + type.word());
         try {
-            return write(settings, engine, source, options, store, name, type, started, compression);
+            return write(settings, engine, source, options, store, name, type, started, compression, abort);
         } finally {
             FolderLock.release(lock);
         }
     }
 
     private BackupReport write(Settings settings, DatabaseEngine engine, DatabaseUrl source, DumpOptions options, LocalBackupStore store,
-                               BackupName name, BackupType type, Instant started, Compression compression) {
+                               BackupName name, BackupType type, Instant started, Compression compression, BooleanSupplier abort) {
         BackupCatalog catalog = new BackupCatalog(store, settings.zone());
         try {
             int stale = store.removeStaleTemporaries();
@@ -114,7 +122,8 @@ public class BackupOperation {
         DumpWriter.Written written;
         String key;
         try (BackupStore.PendingObject pending = store.create()) {
-            written = DumpWriter.write(pending.output(), compression, plain -> engine.dump(source, options, plain));
+            written = DumpWriter.write(new AbortableOutputStream(pending.output(), abort), compression,
+                    plain -> engine.dump(source, options, plain));
             key = commitUnique(pending, name);
         } catch (EngineException | IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "backup of " + source.database() + " failed: " + e.getMessage(),
