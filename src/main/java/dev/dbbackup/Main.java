@@ -3,7 +3,10 @@ package dev.dbbackup;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
-/** Entry point: HTTP (health, metrics) is switched on only for the long-running schedule command. */
+/**
+ * Entry point: HTTP (health, metrics) and the quarkus-scheduler thread are switched on only for the long-running
+ * schedule command; one-shot commands open no port and start no scheduler.
+ */
 @QuarkusMain
 public final class Main {
 
@@ -13,6 +16,7 @@ public final class Main {
     public static void main(String... args) {
         if (firstCommand(args).equals("schedule")) {
             System.setProperty("quarkus.http.host-enabled", "true");
+            System.setProperty("quarkus.scheduler.start-mode", "forced");
         }
         Quarkus.run(DbBackupApplication.class, args);
     }

@@ -30,6 +30,8 @@ public class CommonOptions {
     @Option(names = {"-q", "--quiet"}, description = "Log warnings and errors only.")
     boolean quiet;
 
+    private SettingSources sources;
+
     /** Resolves and validates the settings, with {@code extraFlags} (env names → values) from the command's own flags. */
     public Settings settings(Map<String, String> extraFlags) {
         LogSetup.level(verbose, quiet);
@@ -37,13 +39,19 @@ public class CommonOptions {
         putIfSet(flags, SettingsResolver.DATABASE_URL, databaseUrl);
         putIfSet(flags, SettingsResolver.BACKUP_DIR, backupDir);
         putIfSet(flags, SettingsResolver.LOG_FILE, logFile);
-        Settings settings = SettingsResolver.resolve(SettingSources.load(flags, config));
+        sources = SettingSources.load(flags, config);
+        Settings settings = SettingsResolver.resolve(sources);
         settings.logFile().ifPresent(LogSetup::appendTo);
         return settings;
     }
 
     public Settings settings() {
         return settings(Map.of());
+    }
+
+    /** The sources behind the last {@link #settings} call, for settings other layers read (alerts, scheduler). */
+    public SettingSources sources() {
+        return sources;
     }
 
     static void putIfSet(Map<String, String> flags, String name, Object value) {
