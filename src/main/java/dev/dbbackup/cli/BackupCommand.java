@@ -7,6 +7,9 @@ import dev.dbbackup.engine.DumpOptions;
 import dev.dbbackup.operation.BackupOperation;
 import dev.dbbackup.operation.ExitCode;
 import dev.dbbackup.operation.PruneOperation;
+import dev.dbbackup.operation.alert.AlertSettings;
+import dev.dbbackup.operation.alert.Alerts;
+import dev.dbbackup.metrics.MetricsExport;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -43,14 +46,35 @@ public class BackupCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print what would be written and deleted; change nothing.")
     boolean dryRun;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Inject
     BackupOperation backup;
+
+    @Inject
+    MetricsExport metricsExport;
+
+    @Inject
+    Alerts alerts;
 
     @Override
     public Integer call() {
         Optional<BackupType> requested = parseType(type);
         Settings settings = common.settings(retention.flags());
-        BackupOperation.BackupReport report = backup.run(settings, requested, DumpOptions.defaults(), dryRun);
+        AlertSettings alerting = dryRun ? AlertSettings.none() : AlertSettings.resolve(common.sources());
+        BackupOperation.BackupReport report;
+        try {
+            report = backup.run(settings, requested, DumpOptions.defaults(), dryRun);
+        } catch (RuntimeException e) {
+            alerts.backupFailed(alerting, settings, e, 1);
+            throw e;
+        } finally {
+            if (!dryRun) {
+                metrics.export(settings, common.sources(), metricsExport);
+            }
+        }
+        alerts.backupSucceeded(alerting, settings, report);
         PrintWriter out = spec.commandLine().getOut();
         if (report.dryRun()) {
             out.println("dry run: would write " + report.path() + " (type " + report.type().word() + ")");

@@ -41,7 +41,11 @@ public class CommonOptions {
         putIfSet(flags, SettingsResolver.LOG_FILE, logFile);
         sources = SettingSources.load(flags, config);
         Settings settings = SettingsResolver.resolve(sources);
-        settings.logFile().ifPresent(LogSetup::appendTo);
+        if (settings.logFile().isPresent()) {
+            long maxBytes = LogSetup.size(LogSetup.MAX_SIZE, sources.get(LogSetup.MAX_SIZE).orElse("10M"));
+            int keep = LogSetup.keep(sources.get(LogSetup.KEEP).orElse("5"));
+            LogSetup.appendTo(settings.logFile().get(), maxBytes, keep);
+        }
         return settings;
     }
 

@@ -4,6 +4,10 @@ import dev.dbbackup.catalog.ManifestCodec;
 import dev.dbbackup.config.SettingsResolver;
 import dev.dbbackup.operation.ExitCode;
 import dev.dbbackup.operation.HealthOperation;
+import dev.dbbackup.operation.alert.AlertEvent;
+import dev.dbbackup.operation.alert.AlertSettings;
+import dev.dbbackup.operation.alert.Alerts;
+import dev.dbbackup.metrics.MetricsExport;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.HashMap;
@@ -34,8 +38,20 @@ public class HealthCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table (default) or json.")
     String format;
 
+    @Option(names = "--alert", description = "When stale, also send a stale alert (if BACKUP_ALERT_ON includes stale).")
+    boolean alert;
+
+    @Mixin
+    MetricsOptions metrics;
+
     @Inject
     HealthOperation health;
+
+    @Inject
+    MetricsExport metricsExport;
+
+    @Inject
+    Alerts alerts;
 
     @Override
     public Integer call() {
@@ -43,6 +59,10 @@ public class HealthCommand implements Callable<Integer> {
         CommonOptions.putIfSet(flags, SettingsResolver.MAX_AGE, maxAge);
         var settings = common.settings(flags);
         HealthOperation.Health result = health.check(settings, settings.maxAge());
+        metrics.export(settings, common.sources(), metricsExport);
+        if (alert && !result.healthy()) {
+            alerts.send(AlertSettings.resolve(common.sources()), AlertEvent.stale(settings, result));
+        }
         PrintWriter out = spec.commandLine().getOut();
         if ("json".equals(format)) {
             out.println(ManifestCodec.toJson(result));

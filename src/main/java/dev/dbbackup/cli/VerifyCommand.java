@@ -5,6 +5,10 @@ import dev.dbbackup.config.ConfigException;
 import dev.dbbackup.config.Settings;
 import dev.dbbackup.operation.ExitCode;
 import dev.dbbackup.operation.VerifyOperation;
+import dev.dbbackup.operation.alert.AlertEvent;
+import dev.dbbackup.operation.alert.AlertSettings;
+import dev.dbbackup.operation.alert.Alerts;
+import dev.dbbackup.metrics.MetricsExport;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.List;
@@ -38,8 +42,17 @@ public class VerifyCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table (default) or json.")
     String format;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Inject
     VerifyOperation verify;
+
+    @Inject
+    MetricsExport metricsExport;
+
+    @Inject
+    Alerts alerts;
 
     @Override
     public Integer call() {
@@ -52,6 +65,9 @@ public class VerifyCommand implements Callable<Integer> {
         Settings settings = common.settings();
         List<VerifyOperation.VerificationResult> results = all ? verify.verifyAll(settings)
                 : List.of(verify.verify(settings, backup == null ? "latest" : backup));
+        metrics.export(settings, common.sources(), metricsExport);
+        AlertSettings alerting = AlertSettings.resolve(common.sources());
+        results.stream().filter(r -> !r.passed()).forEach(r -> alerts.send(alerting, AlertEvent.verificationFailed(settings, r)));
         PrintWriter out = spec.commandLine().getOut();
         if (format.equals("json")) {
             out.println(ManifestCodec.toJson(results.stream().map(JsonResult::of).toList()));

@@ -1,5 +1,6 @@
 package dev.dbbackup.metrics;
 
+import dev.dbbackup.config.Settings;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,18 +35,23 @@ public class MetricsExport {
     @Inject
     PrometheusMeterRegistry prometheus;
 
+    @Inject
+    BackupMetrics metrics;
+
     /** The dbbackup meters in Prometheus text format 0.0.4 (no JVM or process meters). */
     public String text() {
         return onlyDbBackup(prometheus.scrape());
     }
 
-    public void export(Optional<Path> textfile, Optional<URI> pushgateway, String database) {
+    /** Brings the folder-derived gauges up to date, then writes and/or pushes the meters of {@code settings}' database. */
+    public void export(Settings settings, Optional<Path> textfile, Optional<URI> pushgateway) {
         if (textfile.isEmpty() && pushgateway.isEmpty()) {
             return;
         }
+        metrics.refresh(settings);
         String text = text();
         textfile.ifPresent(file -> writeTextfile(file, text));
-        pushgateway.ifPresent(url -> push(url, database, text));
+        pushgateway.ifPresent(url -> push(url, settings.name(), text));
     }
 
     static void writeTextfile(Path file, String text) {

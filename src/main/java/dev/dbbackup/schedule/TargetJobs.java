@@ -54,14 +54,8 @@ public class TargetJobs {
                 BackupOperation.BackupReport report = backup.run(target.settings(), Optional.empty(), DumpOptions.defaults(), false, abort);
                 LOG.infof("[%s] backup done: %s (%d bytes, %.1f s), retention deleted %d", target.name(), report.path(),
                         report.storedBytes(), report.duration().toMillis() / 1000.0, report.deleted().size());
-                if (report.retentionError() != null) {
-                    alerts.send(target.alerts(), AlertEvent.backupFailed(target.settings(),
-                            new DbBackupException(ExitCode.FAILURE, "the backup succeeded but retention failed: " + report.retentionError(),
-                                    "check the permissions of the backup folder"), attempt));
-                } else {
-                    staleAlerted.remove(target.name());
-                    alerts.send(target.alerts(), AlertEvent.backupSucceeded(target.settings(), report));
-                }
+                staleAlerted.remove(target.name());
+                alerts.backupSucceeded(target.alerts(), target.settings(), report);
                 return;
             } catch (DatabaseUnreachableException e) {
                 if (attempt < attempts && !stop.requested()) {
@@ -100,7 +94,7 @@ public class TargetJobs {
             LOG.errorf("[%s] hint: %s", target.name(), d.hint());
         }
         LOG.debug("failure detail", e);
-        alerts.send(target.alerts(), AlertEvent.backupFailed(target.settings(), e, attempts));
+        alerts.backupFailed(target.alerts(), target.settings(), e, attempts);
     }
 
     /** The scheduled test restore; until the restore drill lands this verifies the newest backup end to end. */

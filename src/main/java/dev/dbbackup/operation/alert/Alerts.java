@@ -1,5 +1,9 @@
 package dev.dbbackup.operation.alert;
 
+import dev.dbbackup.config.Settings;
+import dev.dbbackup.operation.BackupOperation;
+import dev.dbbackup.operation.DbBackupException;
+import dev.dbbackup.operation.ExitCode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import org.jboss.logging.Logger;
@@ -12,6 +16,24 @@ import org.jboss.logging.Logger;
 public class Alerts {
 
     private static final Logger LOG = Logger.getLogger(Alerts.class);
+
+    /** A failed backup, unless it only found another run holding the folder (that run is making the backup). */
+    public void backupFailed(AlertSettings settings, Settings database, RuntimeException failure, int attempts) {
+        if (failure instanceof DbBackupException e && e.exitCode() == ExitCode.LOCK_HELD) {
+            return;
+        }
+        send(settings, AlertEvent.backupFailed(database, failure, attempts));
+    }
+
+    /** A good backup; a failed retention after it is reported as a failure. */
+    public void backupSucceeded(AlertSettings settings, Settings database, BackupOperation.BackupReport report) {
+        if (report.retentionError() != null) {
+            send(settings, AlertEvent.backupFailed(database, new DbBackupException(ExitCode.FAILURE,
+                    "the backup succeeded but retention failed: " + report.retentionError(), "check the permissions of the backup folder"), 1));
+        } else {
+            send(settings, AlertEvent.backupSucceeded(database, report));
+        }
+    }
 
     /** @return the number of channels that took the alert */
     public int send(AlertSettings settings, AlertEvent event) {
