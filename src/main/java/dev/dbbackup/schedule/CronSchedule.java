@@ -50,6 +50,11 @@ public final class CronSchedule {
         int fields = expanded.isEmpty() ? 0 : expanded.split(" ").length;
         try {
             if (fields == 5) {
+                String[] f = expanded.split(" ");
+                if (!f[2].equals("*") && !f[2].equals("?") && !f[4].equals("*") && !f[4].equals("?")) {
+                    throw new ConfigException(setting + " '" + text + "' restricts both the day of month and the weekday",
+                            "restrict only one of them, e.g. '0 2 1 * *' (the 1st) or '0 2 * * 0' (Sundays)");
+                }
                 Cron unix = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX)).parse(expanded).validate();
                 Cron quartz = CronMapper.fromUnixToQuartz().map(unix).validate();
                 return new CronSchedule(expression, quartz, Optional.of(unix), zone);

@@ -123,7 +123,9 @@ public class ScheduleService {
             return;
         }
         if (!queued.add(key)) {
-            LOG.warnf("%s is still waiting or running; this trigger is skipped", key);
+            if (key.startsWith("backup ")) {
+                LOG.warnf("%s is still waiting or running; this trigger is skipped", key);
+            }
             return;
         }
         try {

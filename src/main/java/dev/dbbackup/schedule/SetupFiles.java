@@ -209,10 +209,6 @@ public final class SetupFiles {
     /** systemd's calendar form of a crontab schedule, e.g. {@code *-*-* 02:00:00 UTC}. */
     static String onCalendar(CronSchedule schedule) {
         CronFields f = CronFields.of(schedule);
-        if (!f.anyDay() && !f.anyWeekday()) {
-            throw new ConfigException("the schedule '" + schedule.text() + "' restricts both the day of month and the weekday,"
-                    + " which cron reads as either and systemd as both", "pick one of them for a systemd timer");
-        }
         String weekdays = f.anyWeekday() ? "" : f.weekdays().stream().map(d -> List.of("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat").get(d))
                 .collect(Collectors.joining(",")) + " ";
         String months = f.anyMonth() ? "*" : list(f.months());
