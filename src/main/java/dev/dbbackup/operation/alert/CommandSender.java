@@ -34,11 +34,13 @@ final class CommandSender {
         reader.start();
         try {
             if (!process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
                 throw new IOException("the alert command did not finish within " + command.timeout().toSeconds() + " s and was stopped");
             }
             reader.join(1000);
         } catch (InterruptedException e) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");

@@ -26,7 +26,8 @@ final class WebhookSender {
                 .header("User-Agent", "dbbackup")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         String lastProblem = null;
-        for (int attempt = 0; attempt <= webhook.retries(); attempt++) {
+        int attempt = 0;
+        for (; attempt <= webhook.retries(); attempt++) {
             if (attempt > 0) {
                 pause(Duration.ofSeconds(1L << Math.min(attempt - 1, 5)));
             }
@@ -38,6 +39,7 @@ final class WebhookSender {
                 }
                 lastProblem = "HTTP " + status;
                 if (status != 429 && status / 100 != 5) {
+                    attempt++;
                     break;
                 }
             } catch (IOException e) {
@@ -47,7 +49,7 @@ final class WebhookSender {
                 throw new IOException("interrupted");
             }
         }
-        throw new IOException(lastProblem + " (after " + (webhook.retries() + 1) + " attempt(s))");
+        throw new IOException(lastProblem + " (after " + attempt + " attempt" + (attempt == 1 ? ")" : "s)"));
     }
 
     /** The request body: our event object, or the text field Slack ("text") or Discord ("content") shows. */
