@@ -10,10 +10,14 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 @QuarkusMain
 public final class Main {
 
-    private Main() {
+    Main() {
     }
 
     public static void main(String... args) {
+        // `docker compose run --rm backup dbbackup backup` passes the program name again after the image's ENTRYPOINT.
+        if (args.length > 0 && args[0].equals("dbbackup")) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
         if (firstCommand(args).equals("schedule")) {
             System.setProperty("quarkus.http.host-enabled", "true");
             System.setProperty("quarkus.scheduler.start-mode", "forced");

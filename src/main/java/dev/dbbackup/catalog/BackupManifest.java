@@ -27,7 +27,8 @@ public record BackupManifest(
         String encryption,
         Map<String, Long> tables,
         long totalRows,
-        Verification verification) {
+        Verification verification,
+        Verification testRestore) {
 
     public static final int FORMAT_VERSION = 1;
 
@@ -35,14 +36,23 @@ public record BackupManifest(
     public record Sizes(long bytes, String sha256) {
     }
 
-    /** The newest verification: what was checked, when, and whether it passed. */
+    /** The newest verification or test-restore: what was checked, when, how long it took, and whether it passed. */
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Verification(String state, String at, String checks, String detail) {
+    public record Verification(String state, String at, String checks, String detail, Double durationSeconds) {
+
+        public boolean passed() {
+            return "passed".equals(state);
+        }
     }
 
     public BackupManifest withVerification(Verification newVerification) {
         return new BackupManifest(formatVersion, tool, engine, serverVersion, database, source, type, file, startedAt,
-                finishedAt, durationSeconds, plain, stored, compression, encryption, tables, totalRows, newVerification);
+                finishedAt, durationSeconds, plain, stored, compression, encryption, tables, totalRows, newVerification, testRestore);
+    }
+
+    public BackupManifest withTestRestore(Verification newTestRestore) {
+        return new BackupManifest(formatVersion, tool, engine, serverVersion, database, source, type, file, startedAt,
+                finishedAt, durationSeconds, plain, stored, compression, encryption, tables, totalRows, verification, newTestRestore);
     }
 }

@@ -17,9 +17,14 @@ public record CatalogEntry(String key, BackupName name, Instant createdAt, long 
         return manifestProblem.isEmpty() && manifest.isPresent();
     }
 
-    /** Whether the newest verification recorded in the manifest failed. */
+    /** Whether the newest verification or test-restore recorded in the manifest failed. */
     public boolean failedVerification() {
-        return manifest.map(BackupManifest::verification).map(v -> "failed".equals(v.state())).orElse(false);
+        return manifest.map(BackupManifest::verification).map(v -> "failed".equals(v.state())).orElse(false)
+                || failedTestRestore();
+    }
+
+    public boolean failedTestRestore() {
+        return manifest.map(BackupManifest::testRestore).map(v -> "failed".equals(v.state())).orElse(false);
     }
 
     public String fileName() {

@@ -4,6 +4,8 @@ import dev.dbbackup.catalog.ManifestCodec;
 import dev.dbbackup.config.ConfigException;
 import dev.dbbackup.config.Settings;
 import dev.dbbackup.operation.ExitCode;
+import dev.dbbackup.engine.DatabaseUrl;
+import dev.dbbackup.operation.TestRestoreOperation;
 import dev.dbbackup.operation.VerifyOperation;
 import dev.dbbackup.operation.alert.AlertEvent;
 import dev.dbbackup.operation.alert.AlertSettings;
@@ -12,6 +14,7 @@ import dev.dbbackup.metrics.MetricsExport;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,7 +27,8 @@ import picocli.CommandLine.Spec;
         description = {"Check backups without restoring: size and SHA-256 against the manifest, full decompression,"
                 + " and the end-of-dump marker. Exit code 0 when all pass, 3 when any fails."},
         footer = {"", "Examples:", "  dbbackup verify latest", "  dbbackup verify backups/daily/backup_daily_20251103_020000.sql.gz",
-                "  dbbackup verify --all --format json"})
+                "  dbbackup verify --all --format json",
+                "  dbbackup verify --restore latest          # test-restore into a scratch target"})
 public class VerifyCommand implements Callable<Integer> {
 
     @Spec
@@ -42,11 +46,22 @@ public class VerifyCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table (default) or json.")
     String format;
 
+    @Option(names = "--restore", description = "Also restore it into a scratch target (temporary file or database),"
+            + " compare row counts with the manifest, drop the scratch target, and record the result.")
+    boolean restore;
+
+    @Option(names = "--scratch-url", paramLabel = "URL",
+            description = "PostgreSQL server for the scratch database of --restore (default: the server of DATABASE_URL).")
+    String scratchUrl;
+
     @Mixin
     MetricsOptions metrics;
 
     @Inject
     VerifyOperation verify;
+
+    @Inject
+    TestRestoreOperation testRestore;
 
     @Inject
     MetricsExport metricsExport;
@@ -63,8 +78,16 @@ public class VerifyCommand implements Callable<Integer> {
             throw new ConfigException("verify takes either FILE or --all, not both", "drop one of them");
         }
         Settings settings = common.settings();
-        List<VerifyOperation.VerificationResult> results = all ? verify.verifyAll(settings)
-                : List.of(verify.verify(settings, backup == null ? "latest" : backup));
+        String target = backup == null ? "latest" : backup;
+        List<VerifyOperation.VerificationResult> results;
+        if (restore) {
+            if (all) {
+                throw new ConfigException("verify --restore takes one backup, not --all", "name a FILE or 'latest'");
+            }
+            results = List.of(testRestore.run(settings, target, Optional.ofNullable(scratchUrl).map(VerifyCommand::parseScratch)));
+        } else {
+            results = all ? verify.verifyAll(settings) : List.of(verify.verify(settings, target));
+        }
         metrics.export(settings, common.sources(), metricsExport);
         AlertSettings alerting = AlertSettings.resolve(common.sources());
         results.stream().filter(r -> !r.passed()).forEach(r -> alerts.send(alerting, AlertEvent.verificationFailed(settings, r)));
@@ -89,6 +112,14 @@ public class VerifyCommand implements Callable<Integer> {
         out.flush();
         boolean allPassed = results.stream().allMatch(VerifyOperation.VerificationResult::passed);
         return allPassed ? ExitCode.OK.code() : ExitCode.VERIFICATION_FAILED.code();
+    }
+
+    private static DatabaseUrl parseScratch(String url) {
+        try {
+            return DatabaseUrl.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--scratch-url " + e.getMessage(), "give a postgresql:// URL of a server where a scratch database may be created");
+        }
     }
 
     @io.quarkus.runtime.annotations.RegisterForReflection

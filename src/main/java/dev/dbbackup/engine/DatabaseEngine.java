@@ -29,4 +29,13 @@ public interface DatabaseEngine {
      * (SQLite: a new file beside the target, swapped in at commit; PostgreSQL: one transaction).
      */
     RestoreSession beginRestore(DatabaseUrl target, RestoreOptions options) throws EngineException;
+
+    /**
+     * Creates an empty throwaway target for a test-restore: a temporary file (SQLite) or a temporary database with a
+     * unique name on the server of {@code near} (PostgreSQL). {@code near} is the configured database, used only to
+     * know where such a target can live; it is never written.
+     */
+    default ScratchTarget createScratch(DatabaseUrl near) throws EngineException {
+        throw new EngineException("the " + name() + " engine cannot create a scratch target for a test-restore");
+    }
 }

@@ -219,7 +219,7 @@ public class BackupOperation {
     /** For the dry-run plan, the backup about to be written counts as valid, as it will be. */
     private static CatalogEntry plannedEntry(BackupName name, Instant time) {
         BackupManifest placeholder = new BackupManifest(BackupManifest.FORMAT_VERSION, null, null, null, null, null,
-                name.type().word(), name.fileName(), null, null, 0, null, new BackupManifest.Sizes(0, ""), null, null, null, 0, null);
+                name.type().word(), name.fileName(), null, null, 0, null, new BackupManifest.Sizes(0, ""), null, null, null, 0, null, null);
         return new CatalogEntry(name.key(), name, time, 0, Optional.of(placeholder), Optional.empty());
     }
 
@@ -257,6 +257,7 @@ public class BackupOperation {
                 null,
                 new java.util.TreeMap<>(written.dump().tableRows()),
                 totalRows,
+                null,
                 null);
     }
 }

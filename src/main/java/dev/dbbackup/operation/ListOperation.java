@@ -26,7 +26,8 @@ public class ListOperation {
      */
     @RegisterForReflection
     public record ListedBackup(String file, String path, String type, String created, long size, String state,
-                               String verifiedAt, Long rows, boolean keep, List<String> keptBy, List<String> deleteReasons) {
+                               String verifiedAt, String testRestoredAt, Double testRestoreSeconds, Long rows, boolean keep,
+                               List<String> keptBy, List<String> deleteReasons) {
     }
 
     public List<ListedBackup> list(Settings settings) {
@@ -36,11 +37,14 @@ public class ListOperation {
             for (PruneOperation.PruneItem item : prune.plan(catalog, settings.retention(), settings.clock().instant())) {
                 CatalogEntry entry = item.entry();
                 BackupManifest.Verification verification = entry.manifest().map(BackupManifest::verification).orElse(null);
-                String state = entry.manifestProblem().orElse(verification == null ? "ok"
-                        : "passed".equals(verification.state()) ? "verified" : "verification failed");
+                BackupManifest.Verification testRestore = entry.manifest().map(BackupManifest::testRestore).orElse(null);
+                String state = entry.manifestProblem().orElse(testRestore != null
+                        ? (testRestore.passed() ? "test-restored" : "test-restore failed")
+                        : verification == null ? "ok" : verification.passed() ? "verified" : "verification failed");
                 boolean keep = item.decision().keep();
                 rows.add(new ListedBackup(entry.key(), catalog.store().locate(entry.key()), entry.name().type().word(),
                         entry.createdAt().toString(), entry.size(), state, verification == null ? null : verification.at(),
+                        testRestore == null ? null : testRestore.at(), testRestore == null ? null : testRestore.durationSeconds(),
                         entry.manifest().map(BackupManifest::totalRows).orElse(null), keep,
                         keep ? item.decision().reasons() : List.of(), keep ? List.of() : item.decision().reasons()));
             }

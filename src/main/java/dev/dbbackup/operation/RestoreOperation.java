@@ -6,23 +6,18 @@ import dev.dbbackup.catalog.CatalogEntry;
 import dev.dbbackup.config.Settings;
 import dev.dbbackup.engine.DatabaseEngine;
 import dev.dbbackup.engine.DatabaseUrl;
-import dev.dbbackup.engine.DumpMarkers;
 import dev.dbbackup.engine.EngineException;
 import dev.dbbackup.engine.RestoreOptions;
 import dev.dbbackup.engine.RestoreSession;
 import dev.dbbackup.engine.TargetState;
-import dev.dbbackup.pipeline.Compression;
-import dev.dbbackup.pipeline.DumpReader;
 import dev.dbbackup.storage.local.DirectoryLock;
 import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -93,6 +88,14 @@ public class RestoreOperation {
             return new RestoreReport(location, target.redacted(), true, before, manifestTables(manifest), manifestRows(manifest),
                     Duration.ofNanos(System.nanoTime() - startNanos), null, null, notes);
         }
+        if (entry.failedTestRestore() && !request.force()) {
+            String question = "Backup " + location + " FAILED its last test-restore ("
+                    + manifest.map(m -> m.testRestore().detail()).orElse("") + "). Restore it anyway?";
+            if (!confirmation.confirm(question)) {
+                throw new DbBackupException(ExitCode.NOT_CONFIRMED, "restore cancelled: the backup failed its test-restore",
+                        "pick another backup, or pass --force after checking it");
+            }
+        }
         if (!request.yes()) {
             String question = "Restore " + location + " into " + before.description()
                     + (before.isEmpty() ? "" : " (its " + before.tableCount() + " table(s) will be replaced)") + "?";
@@ -116,40 +119,18 @@ public class RestoreOperation {
                                   List<String> notes, long startNanos) {
         String safety = before.isEmpty() ? null : backups.safetyBackup(settings, engine, target);
         LOG.infof("restoring %s into %s", location, target.redacted());
-        int tables;
-        long rows;
+        RestoreExecution.Checked checked;
         String previous;
-        try (RestoreSession session = engine.beginRestore(target, new RestoreOptions(request.clean(), true));
-             InputStream in = catalog.store().open(entry.key());
-             DumpReader reader = new DumpReader(in, Compression.forFileName(entry.fileName()))) {
-            session.apply(reader.plain());
-            reader.drain();
-            if (manifest.isPresent() && !manifest.get().stored().sha256().equals(reader.storedSha256())) {
-                throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "backup " + location + " changed while it was being restored",
-                        "nothing was changed; run the restore again");
-            }
-            if (DumpMarkers.recognise(reader.lastLine()).isEmpty()) {
-                throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "backup " + location + " ended without its end marker during restore",
-                        "nothing was changed; pick another backup");
-            }
-            List<String> problems = session.integrityProblems();
-            if (!problems.isEmpty()) {
-                throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "the restored database failed its integrity check: "
-                        + String.join("; ", problems.subList(0, Math.min(3, problems.size()))), "nothing was changed; report this backup");
-            }
-            Map<String, Long> counts = session.rowCounts();
-            if (manifest.isPresent() && manifest.get().tables() != null) {
-                compareRowCounts(manifest.get().tables(), counts, location);
-            } else {
-                notes.add("no manifest: row counts not compared");
-            }
-            tables = manifest.map(m -> m.tables() == null ? counts.size() : m.tables().size()).orElse(counts.size());
-            rows = manifest.map(m -> m.tables() == null ? sum(counts) : m.totalRows()).orElse(sum(counts));
+        try (RestoreSession session = engine.beginRestore(target, new RestoreOptions(request.clean(), true))) {
+            checked = RestoreExecution.applyAndCheck(session, catalog, entry, location);
             previous = session.commit().previousContentKeptAt();
         } catch (EngineException | IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "restore of " + location + " failed: " + e.getMessage(),
                     "the target was not changed" + (safety == null ? "" : "; a safety backup of it is at " + safety), e);
         }
+        notes.addAll(checked.notes());
+        int tables = checked.tables();
+        long rows = checked.rows();
         Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
         LOG.infof("restore finished: %d tables, %d rows in %.1f s", tables, rows, duration.toMillis() / 1000.0);
         return new RestoreReport(location, target.redacted(), false, before, tables, rows, duration, previous, safety, notes);
@@ -165,24 +146,6 @@ public class RestoreOperation {
         } catch (UnsupportedOperationException | IOException e) {
             // no POSIX permissions to check on this file system
         }
-    }
-
-    private static void compareRowCounts(Map<String, Long> expected, Map<String, Long> actual, String location) {
-        List<String> differences = new ArrayList<>();
-        expected.forEach((table, rows) -> {
-            Long restored = actual.get(table);
-            if (restored == null || !restored.equals(rows)) {
-                differences.add(table + ": manifest " + rows + ", restored " + (restored == null ? "missing" : restored));
-            }
-        });
-        if (!differences.isEmpty()) {
-            throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "row counts after restoring " + location + " differ from the manifest: "
-                    + String.join("; ", differences.subList(0, Math.min(5, differences.size()))), "nothing was changed; report this backup");
-        }
-    }
-
-    private static long sum(Map<String, Long> counts) {
-        return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
     private static int manifestTables(Optional<BackupManifest> manifest) {

@@ -75,7 +75,7 @@ public class VerifyOperation {
         if (entry.manifest().isPresent() && entry.manifestProblem().isEmpty()) {
             BackupManifest.Verification verification = new BackupManifest.Verification(
                     result.passed() ? "passed" : "failed", now.toString(), String.join(", ", result.passedChecks()),
-                    result.failure().orElse(null));
+                    result.failure().orElse(null), null);
             try {
                 catalog.saveManifest(entry.key(), entry.manifest().get().withVerification(verification));
             } catch (IOException e) {
@@ -106,7 +106,7 @@ public class VerifyOperation {
             return fail(entry, location, passed, notes, e.getMessage());
         }
         try (InputStream in = catalog.store().open(entry.key());
-             DumpReader reader = new DumpReader(in, compression)) {
+             DumpReader reader = openReader(in, compression)) {
             String decompressionError = null;
             try {
                 reader.drain();
@@ -139,8 +139,25 @@ public class VerifyOperation {
             }
             passed.add("end marker");
             return new VerificationResult(entry.key(), location, passed, Optional.empty(), notes, marker.get(), reader.plainBytes());
+        } catch (HeaderException e) {
+            return fail(entry, location, passed, notes, "decompression failed: " + describe(e));
         } catch (IOException e) {
             return fail(entry, location, passed, notes, "cannot read the file: " + describe(e));
+        }
+    }
+
+    /** Opening reads the compressed header, so a file that is not compressed at all fails here. */
+    private static DumpReader openReader(InputStream in, Compression compression) throws IOException {
+        try {
+            return new DumpReader(in, compression);
+        } catch (IOException e) {
+            throw new HeaderException(e);
+        }
+    }
+
+    private static final class HeaderException extends IOException {
+        HeaderException(IOException cause) {
+            super(cause.getMessage(), cause);
         }
     }
 

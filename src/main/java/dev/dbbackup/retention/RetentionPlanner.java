@@ -35,7 +35,9 @@ public final class RetentionPlanner {
     static final String NO_VALID = "no valid backup: nothing deleted";
 
     private static final Comparator<RetentionCandidate> NEWEST_FIRST =
-            Comparator.comparing(RetentionCandidate::createdAt).reversed().thenComparing(RetentionCandidate::id);
+            Comparator.comparing(RetentionCandidate::createdAt).reversed()
+                    // same second: backup_…_1 was written after backup_… (ids sort in writing order), so it is newer
+                    .thenComparing(RetentionCandidate::id, Comparator.reverseOrder());
 
     private RetentionPlanner() {
     }

@@ -91,7 +91,7 @@ class SqliteBackupCliIT {
 
         Cli.Result restoredByStockTools = Cli.tool(dir, "sh", "-c", "gunzip -c '" + backup + "' | sqlite3 -bail stock.db");
         assertEquals(0, restoredByStockTools.exitCode(), restoredByStockTools::toString);
-        assertEquals(List.of(), SqliteDatabaseComparator.differences(app, dir.resolve("stock.db")));
+        assertEquals(List.of(), SqliteDatabaseComparator.compare(app, dir.resolve("stock.db")));
     }
 
     @Test
@@ -198,7 +198,7 @@ class SqliteBackupCliIT {
         Path backup = backupAt("2025-11-04T02:00:00Z");
         Cli.Result result = dbbackup(env(), "restore", backup.toString(), "--database-url", "sqlite:///./copy.db", "--yes");
         assertEquals(0, result.exitCode(), result::toString);
-        assertEquals(List.of(), SqliteDatabaseComparator.differences(app, dir.resolve("copy.db")));
+        assertEquals(List.of(), SqliteDatabaseComparator.compare(app, dir.resolve("copy.db")));
     }
 
     @Test
@@ -222,7 +222,7 @@ class SqliteBackupCliIT {
 
         Cli.Result result = dbbackup(env(), "restore", "latest", "--clean", "--yes");
         assertEquals(0, result.exitCode(), result::toString);
-        assertEquals(List.of(), SqliteDatabaseComparator.differences(pristine, app));
+        assertEquals(List.of(), SqliteDatabaseComparator.compare(pristine, app));
         assertEquals(modified, sha256(dir.resolve("app.db.bak")), "the previous database stays as app.db.bak");
         try (Stream<Path> safety = Files.list(dir.resolve("backups/pre-restore"))) {
             assertEquals(2, safety.count(), "a safety backup and its manifest");
@@ -313,17 +313,22 @@ class SqliteBackupCliIT {
         assertEquals(3, rows.size());
         assertEquals("daily/backup_daily_20251104_020000.sql.gz", rows.get(0).get("file").asText());
         assertEquals("ok", rows.get(0).get("state").asText());
-        assertEquals(550, rows.get(0).get("rows").asLong());
+        assertEquals(550 + 1, rows.get(0).get("rows").asLong(), "50 bots, 500 messages and the sqlite_sequence row");
         assertTrue(rows.get(0).get("keep").asBoolean());
     }
 
     @Test
-    void twoBackupsInTheSameSecondDoNotOverwriteEachOther() {
-        backupAt("2025-11-04T02:00:00Z", "--type", "daily");
-        backupAt("2025-11-04T02:00:00Z", "--type", "daily");
-        assertTrue(Files.exists(dir.resolve("backups/daily/backup_daily_20251104_020000.sql.gz")));
-        assertTrue(Files.exists(dir.resolve("backups/daily/backup_daily_20251104_020000_1.sql.gz")));
-        assertTrue(Files.exists(dir.resolve("backups/daily/backup_daily_20251104_020000_1.sql.gz.json")));
+    void twoBackupsInTheSameSecondDoNotOverwriteEachOther() throws Exception {
+        Path first = backupAt("2025-11-04T02:00:00Z", "--type", "daily");
+        Cli.Result second = dbbackup(env("DBBACKUP_NOW", "2025-11-04T02:00:00Z"), "backup", "--type", "daily");
+        assertEquals(0, second.exitCode(), second::toString);
+        Path again = dir.resolve("backups/daily/backup_daily_20251104_020000_1.sql.gz");
+        assertTrue(second.stdout().contains("backup written: " + again.toRealPath()), second.stdout());
+        assertTrue(Files.exists(Path.of(again + ".json")));
+        // The first file was not overwritten: retention then removed it as the older backup of the same day.
+        assertTrue(second.stdout().contains("deleted daily/backup_daily_20251104_020000.sql.gz"), second.stdout());
+        assertFalse(Files.exists(first));
+        assertEquals(0, dbbackup(env(), "verify", again.toString()).exitCode());
     }
 
     @Test
@@ -376,6 +381,7 @@ class SqliteBackupCliIT {
         assertTrue(Files.exists(dir.resolve("from-flag/daily/backup_daily_20251104_020000.sql.gz")), "flag beats environment");
 
         env.put("DATABASE_URL", "sqlite:///./app.db");
+        env.put("DATABASE_URL_FILE", "./url-secret");
         Cli.Result both = Cli.run(dir, env, "list");
         assertEquals(2, both.exitCode(), both::toString);
         assertTrue(both.stderr().contains("DATABASE_URL and DATABASE_URL_FILE are both set"), both.stderr());
@@ -466,6 +472,36 @@ class SqliteBackupCliIT {
     }
 
     @Test
+    void testRestoreProvesABackupAndRecordsTheResult() throws Exception {
+        Path backup = backupAt("2025-11-04T02:00:00Z");
+        Path tmp = Files.createDirectory(dir.resolve("tmp"));
+        Map<String, String> env = env("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp);
+        Cli.Result passed = dbbackup(env, "verify", "--restore", "latest");
+        assertEquals(0, passed.exitCode(), passed::toString);
+        assertTrue(passed.stdout().contains("test-restore (3 tables, 551 rows)"), passed.stdout());
+        JsonNode manifest = JSON.readTree(Path.of(backup + ".json").toFile());
+        assertEquals("passed", manifest.get("testRestore").get("state").asText());
+        assertTrue(manifest.get("testRestore").has("durationSeconds"));
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("dbbackup-test-restore-")).toList(),
+                    "the scratch target is dropped");
+        }
+        assertTrue(dbbackup(env(), "list").stdout().contains("test-restored"));
+
+        // A manifest that promises other row counts than the dump holds fails the test-restore.
+        Files.writeString(Path.of(backup + ".json"), Files.readString(Path.of(backup + ".json")).replace("\"messages\" : 500", "\"messages\" : 499"));
+        Cli.Result failed = dbbackup(env, "verify", "--restore", backup.toString());
+        assertEquals(3, failed.exitCode(), failed::toString);
+        assertTrue(failed.stdout().contains("messages: manifest 499, restored 500"), failed.stdout());
+        assertTrue(dbbackup(env(), "list").stdout().contains("test-restore failed"));
+        Cli.Result latest = dbbackup(env(), "restore", "latest", "--database-url", "sqlite:///./recovery.db", "--yes");
+        assertEquals(7, latest.exitCode(), "a backup that failed its test-restore is never 'latest': " + latest);
+        Cli.Result named = dbbackup(env(), "restore", backup.toString(), "--database-url", "sqlite:///./recovery.db", "--yes");
+        assertEquals(6, named.exitCode(), "needs explicit confirmation even with --yes: " + named);
+        assertFalse(Files.exists(dir.resolve("recovery.db")));
+    }
+
+    @Test
     void helpShowsExamplesAndExitCodes() {
         Cli.Result top = dbbackup(env(), "--help");
         assertEquals(0, top.exitCode());
@@ -504,8 +540,12 @@ class SqliteBackupCliIT {
         return result;
     }
 
-    static String sha256(Path file) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        return HexFormat.of().formatHex(digest.digest(Files.readAllBytes(file)));
+    static String sha256(Path file) throws IOException {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(digest.digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

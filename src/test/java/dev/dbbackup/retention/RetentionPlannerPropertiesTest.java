@@ -150,7 +150,7 @@ class RetentionPlannerPropertiesTest {
             List<RetentionDecision> plan = RetentionPlanner.keepLast(c.backups(), n);
             List<RetentionCandidate> valid = c.backups().stream().filter(RetentionCandidate::valid)
                     .sorted(Comparator.comparing(RetentionCandidate::createdAt).reversed()
-                            .thenComparing(RetentionCandidate::id))
+                            .thenComparing(RetentionCandidate::id, Comparator.reverseOrder()))
                     .toList();
             List<RetentionCandidate> kept = plan.stream().filter(RetentionDecision::keep)
                     .map(RetentionDecision::candidate).toList();

@@ -1,0 +1,450 @@
+package dev.dbbackup.engine.sqlite;
+
+import dev.dbbackup.engine.EngineException;
+import dev.dbbackup.engine.RestoreSession;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Restores a SQL script into a new hidden file beside the target ({@code .<name>.restore-<random>}) and, on
+ * {@link #commit()}, swaps it in with one atomic rename after keeping the previous file as {@code <name>.bak}.
+ * The target is never missing and never half-written. Foreign keys stay off during the load so rows that
+ * broke a foreign key in the source still restore; {@link #foreignKeyViolations()} lists them.
+ */
+public final class SqliteRestoreSession implements RestoreSession {
+
+    private static final Pattern PRAGMA = Pattern.compile(
+            "(?is)PRAGMA\\s+(?:[\\w\"`\\[\\]]+\\s*\\.\\s*)?[\"`\\[]?(\\w+)[\"`\\]]?\\s*(?:=\\s*(.*?)|\\((.*?)\\))?\\s*;?\\s*");
+    private static final Pattern FIRST_WORD = Pattern.compile("^([A-Za-z_]+)");
+    private static final int STATEMENT_EXCERPT = 200;
+
+    private final Path target;
+    private final Path temp;
+    private Connection connection;
+    private boolean inTransaction;
+    private boolean applied;
+    private boolean failed;
+    private boolean committed;
+    private boolean closed;
+    private String requestedJournalMode;
+
+    private SqliteRestoreSession(Path target, Path temp, Connection connection) {
+        this.target = target;
+        this.temp = temp;
+        this.connection = connection;
+    }
+
+    static SqliteRestoreSession begin(Path requestedTarget) throws EngineException {
+        Path target = requestedTarget.toAbsolutePath().normalize();
+        if (Files.isSymbolicLink(target)) {
+            try {
+                target = target.toRealPath(); // swap the file the link points at, and keep the link
+            } catch (IOException e) {
+                throw new EngineException("cannot restore into " + target + ": the link points nowhere (" + e.getMessage() + ")", e);
+            }
+        }
+        Path folder = target.getParent();
+        if (folder == null || !Files.isDirectory(folder)) {
+            throw new EngineException("cannot restore into " + target + ": the folder " + folder
+                    + " does not exist; create it first");
+        }
+        if (Files.isDirectory(target)) {
+            throw new EngineException("cannot restore into " + target + ": it is a folder; give the path of a database file");
+        }
+        if (!Files.isWritable(folder)) {
+            throw new EngineException("cannot restore into " + target + ": the folder " + folder
+                    + " is not writable; the restore writes a new file beside the target");
+        }
+        Path temp = createTempFile(folder, target.getFileName().toString());
+        try {
+            SQLiteConfig config = new SQLiteConfig();
+            // the file is discarded on failure, so it needs no journal and no syncs until the end
+            config.setJournalMode(SQLiteConfig.JournalMode.OFF);
+            config.setSynchronous(SQLiteConfig.SynchronousMode.OFF);
+            config.enforceForeignKeys(false);
+            config.setCacheSize(-32768);
+            config.setBusyTimeout(SqliteCatalog.BUSY_TIMEOUT_MILLIS);
+            Connection connection = config.createConnection("jdbc:sqlite:" + temp);
+            return new SqliteRestoreSession(target, temp, connection);
+        } catch (SQLException e) {
+            deleteQuietly(temp);
+            throw new EngineException("cannot create the restore file " + temp + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path createTempFile(Path folder, String name) throws EngineException {
+        SecureRandom randomSource = new SecureRandom(); // not a static: a native image must not hold a seeded one
+        for (int attempt = 0; ; attempt++) {
+            byte[] random = new byte[6];
+            randomSource.nextBytes(random);
+            Path temp = folder.resolve("." + name + ".restore-" + HexFormat.of().formatHex(random));
+            try {
+                if (folder.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                    return Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                }
+                return Files.createFile(temp);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 10) {
+                    throw new EngineException("cannot create a restore file in " + folder + ": names keep colliding", e);
+                }
+            } catch (IOException e) {
+                throw new EngineException("cannot create a restore file in " + folder + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The hidden file the restore writes until commit. */
+    public Path temporaryFile() {
+        return temp;
+    }
+
+    @Override
+    public void apply(InputStream sql) throws IOException, EngineException {
+        requireOpen();
+        if (failed) {
+            throw new EngineException("the restore into " + target + " already failed; start a new one");
+        }
+        SqlScriptSplitter splitter = new SqlScriptSplitter(new ByteFaithfulUtf8Reader(sql));
+        try (Statement statement = connection.createStatement()) {
+            SqlScriptSplitter.Statement next;
+            while ((next = splitter.next()) != null) {
+                execute(statement, next);
+            }
+            if (inTransaction) {
+                statement.execute("COMMIT");
+                inTransaction = false;
+            }
+            applied = true;
+        } catch (EngineException | IOException | RuntimeException e) {
+            failed = true;
+            throw e;
+        } catch (SQLException e) {
+            failed = true;
+            throw new EngineException("restore into " + target + " failed at the end of the dump: " + e.getMessage(), e);
+        }
+    }
+
+    private void execute(Statement statement, SqlScriptSplitter.Statement next) throws EngineException {
+        String sql = next.sql();
+        Matcher word = FIRST_WORD.matcher(sql);
+        String keyword = word.find() ? word.group(1).toUpperCase(Locale.ROOT) : "";
+        try {
+            switch (keyword) {
+                case "BEGIN" -> beginOnce(statement);
+                case "COMMIT", "END" -> {
+                    // the whole load is one transaction, committed after the last statement
+                }
+                case "ROLLBACK" -> {
+                    if (sql.toUpperCase(Locale.ROOT).matches("(?s)ROLLBACK\\s+(TRANSACTION\\s+)?TO\\b.*")) {
+                        statement.execute(sql);
+                    } else {
+                        throw failure(next, "the dump rolls its own transaction back, so it is incomplete "
+                                + "(sqlite3 .dump writes ROLLBACK after an error while dumping)", null);
+                    }
+                }
+                case "ATTACH", "DETACH", "BACKUP", "RESTORE" -> throw failure(next,
+                        keyword + " is not allowed in a restore: it would read or write files other than the restored database", null);
+                case "VACUUM" -> {
+                    // nothing to compact in a freshly written file, and VACUUM INTO would write elsewhere
+                }
+                case "PRAGMA" -> pragma(statement, next);
+                default -> {
+                    if (sql.startsWith(".")) {
+                        throw failure(next, "'" + firstLine(sql) + "' is a sqlite3 shell command, not SQL; remove it from the script", null);
+                    }
+                    beginOnce(statement);
+                    // sqlite3 .dump writes text that is not valid UTF-8 as raw bytes inside '...'
+                    statement.execute(ByteFaithfulUtf8Reader.rewriteLiteralsWithRawBytes(sql));
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(next, e.getMessage(), e);
+        }
+    }
+
+    private void pragma(Statement statement, SqlScriptSplitter.Statement next) throws SQLException {
+        Matcher matcher = PRAGMA.matcher(next.sql());
+        String name = matcher.matches() ? matcher.group(1).toLowerCase(Locale.ROOT) : "";
+        String value = matcher.matches() ? (matcher.group(2) != null ? matcher.group(2) : matcher.group(3)) : null;
+        switch (name) {
+            case "foreign_keys" -> {
+                // stays off for the load: rows that break a foreign key in the source must restore too
+            }
+            case "journal_mode" -> {
+                if (value != null) {
+                    requestedJournalMode = value.replaceAll("[\"'`\\[\\]\\s]", "").toLowerCase(Locale.ROOT);
+                }
+            }
+            default -> statement.execute(next.sql());
+        }
+    }
+
+    private void beginOnce(Statement statement) throws SQLException {
+        if (!inTransaction) {
+            statement.execute("BEGIN");
+            inTransaction = true;
+        }
+    }
+
+    private EngineException failure(SqlScriptSplitter.Statement statement, String reason, Throwable cause) {
+        String excerpt = statement.sql().length() > STATEMENT_EXCERPT
+                ? statement.sql().substring(0, STATEMENT_EXCERPT) + "..." : statement.sql();
+        excerpt = excerpt.replaceAll("[\\r\\n\\t]+", " ");
+        String truncated = statement.terminated() ? "" : " (the dump ends in this statement without a semicolon; it may be truncated)";
+        return new EngineException("restore into " + target + " failed at line " + statement.line()
+                + " of the dump: " + reason + truncated + "; statement: " + excerpt, cause);
+    }
+
+    private static String firstLine(String sql) {
+        int end = sql.indexOf('\n');
+        return (end < 0 ? sql : sql.substring(0, end)).strip();
+    }
+
+    @Override
+    public Map<String, Long> rowCounts() throws EngineException {
+        Connection reading = readingConnection();
+        try {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            for (SqliteCatalog.TableEntry table : SqliteCatalog.tableList(reading).values()) {
+                if (SqliteCatalog.carriesRows(table)) {
+                    counts.put(table.name(), SqliteCatalog.count(reading, table.name()));
+                }
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw new EngineException("counting the rows of the restored database failed: " + e.getMessage(), e);
+        } finally {
+            closeIfNotSession(reading);
+        }
+    }
+
+    /** Problems {@code PRAGMA integrity_check} finds; foreign key violations are reported by {@link #foreignKeyViolations()}. */
+    @Override
+    public List<String> integrityProblems() throws EngineException {
+        Connection reading = readingConnection();
+        List<String> problems = new ArrayList<>();
+        try (Statement statement = reading.createStatement(); ResultSet rows = statement.executeQuery("PRAGMA integrity_check")) {
+            while (rows.next()) {
+                String line = rows.getString(1);
+                if (!"ok".equals(line)) {
+                    problems.add(line);
+                }
+            }
+            return problems;
+        } catch (SQLException e) {
+            throw new EngineException("checking the restored database failed: " + e.getMessage(), e);
+        } finally {
+            closeIfNotSession(reading);
+        }
+    }
+
+    /**
+     * Rows that break a declared foreign key ({@code PRAGMA foreign_key_check}), one line each. These are not
+     * integrity problems of the restore: a dump carries such rows over from its source unchanged.
+     */
+    public List<String> foreignKeyViolations() throws EngineException {
+        Connection reading = readingConnection();
+        List<String> violations = new ArrayList<>();
+        try (Statement statement = reading.createStatement(); ResultSet rows = statement.executeQuery("PRAGMA foreign_key_check")) {
+            while (rows.next()) {
+                violations.add(rows.getString(1) + " rowid " + rows.getString(2) + " references missing row in "
+                        + rows.getString(3) + " (foreign key " + rows.getInt(4) + ")");
+            }
+            return violations;
+        } catch (SQLException e) {
+            throw new EngineException("checking the foreign keys of the restored database failed: " + e.getMessage(), e);
+        } finally {
+            closeIfNotSession(reading);
+        }
+    }
+
+    private Connection readingConnection() throws EngineException {
+        if (connection != null) {
+            return connection;
+        }
+        if (closed && !committed) {
+            throw new IllegalStateException("the restore session is closed");
+        }
+        try {
+            return SqliteCatalog.openReadOnly(committed ? target : temp);
+        } catch (SQLException e) {
+            throw new EngineException("cannot open the restored database: " + e.getMessage(), e);
+        }
+    }
+
+    private void closeIfNotSession(Connection reading) {
+        if (reading != connection) {
+            try {
+                reading.close();
+            } catch (SQLException ignored) {
+                // read-only connection; nothing to lose
+            }
+        }
+    }
+
+    @Override
+    public RestoreCommit commit() throws EngineException {
+        requireOpen();
+        if (failed) {
+            throw new EngineException("the restore into " + target + " failed; there is nothing to commit");
+        }
+        if (!applied) {
+            throw new EngineException("nothing was restored into " + target + " yet; apply a dump before committing");
+        }
+        finishRestoredFile();
+        Path kept = null;
+        try {
+            if (Files.exists(target)) {
+                settleTarget();
+                kept = target.resolveSibling(target.getFileName() + ".bak");
+                keepPrevious(kept);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new EngineException("cannot swap the restored database into " + target
+                    + ": this file system cannot rename atomically", e);
+        } catch (IOException e) {
+            throw new EngineException("cannot swap the restored database into " + target + ": " + e.getMessage(), e);
+        }
+        committed = true;
+        syncFolder(target.getParent());
+        return new RestoreCommit(kept == null ? null : kept.toString());
+    }
+
+    private void finishRestoredFile() throws EngineException {
+        try {
+            if ("wal".equals(requestedJournalMode)) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("PRAGMA journal_mode=WAL");
+                }
+            }
+            connection.close();
+            connection = null;
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+        } catch (SQLException | IOException e) {
+            throw new EngineException("cannot finish the restored file " + temp + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Makes sure nothing of the current target lives outside its main file (a WAL or a hot journal). */
+    private void settleTarget() throws EngineException {
+        try (Connection current = SqliteCatalog.openReadWrite(target); Statement statement = current.createStatement()) {
+            // reading rolls back a hot journal left by a crashed writer
+            statement.executeQuery("SELECT count(*) FROM sqlite_schema").close();
+            String mode = SqliteCatalog.singleString(current, "PRAGMA journal_mode");
+            if ("wal".equalsIgnoreCase(mode)) {
+                try (ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                    if (result.next() && result.getInt(1) != 0) {
+                        throw inUse("its write-ahead log cannot be checkpointed");
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            if (e.getMessage() != null && e.getMessage().contains("SQLITE_NOTADB")) {
+                return; // not a database: nothing to settle, it is kept as .bak all the same
+            }
+            throw new EngineException("cannot prepare " + target + " for the swap: " + e.getMessage(), e);
+        }
+        Path wal = target.resolveSibling(target.getFileName() + "-wal");
+        Path shm = target.resolveSibling(target.getFileName() + "-shm");
+        try {
+            if ((Files.exists(wal) && Files.size(wal) > 0) || Files.exists(shm)) {
+                throw inUse("its write-ahead log is still open");
+            }
+        } catch (IOException e) {
+            throw new EngineException("cannot check the write-ahead log of " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private EngineException inUse(String why) {
+        return new EngineException(target + " is in use by another program (" + why
+                + "); stop the application that uses it and restore again");
+    }
+
+    private void keepPrevious(Path kept) throws IOException {
+        Files.deleteIfExists(kept);
+        for (String suffix : List.of("-wal", "-shm", "-journal")) {
+            Files.deleteIfExists(kept.resolveSibling(kept.getFileName() + suffix));
+        }
+        try {
+            Files.createLink(kept, target);
+        } catch (UnsupportedOperationException | IOException e) {
+            // no hard links here (e.g. some network or FAT file systems): copy instead
+            Files.copy(target, kept, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel channel = FileChannel.open(kept, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+        }
+    }
+
+    private static void syncFolder(Path folder) {
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // not every platform can sync a directory; the rename itself already happened
+        }
+    }
+
+    private void requireOpen() {
+        if (closed || committed) {
+            throw new IllegalStateException("the restore session into " + target + " is already "
+                    + (committed ? "committed" : "closed"));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // the file is deleted next
+            }
+            connection = null;
+        }
+        if (!committed) {
+            deleteQuietly(temp);
+            for (String suffix : List.of("-journal", "-wal", "-shm")) {
+                deleteQuietly(temp.resolveSibling(temp.getFileName() + suffix));
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // best effort: a leftover hidden temp file is harmless
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.dbbackup.operation;
+
+import dev.dbbackup.catalog.BackupCatalog;
+import dev.dbbackup.catalog.BackupManifest;
+import dev.dbbackup.catalog.CatalogEntry;
+import dev.dbbackup.config.Settings;
+import dev.dbbackup.engine.DatabaseEngine;
+import dev.dbbackup.engine.DatabaseUrl;
+import dev.dbbackup.engine.EngineException;
+import dev.dbbackup.engine.RestoreOptions;
+import dev.dbbackup.engine.RestoreSession;
+import dev.dbbackup.engine.ScratchTarget;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The seed's "test restores regularly", made automatic: validate the backup, restore it into a scratch target,
+ * compare row counts with the manifest, drop the scratch target, and record the outcome in the manifest.
+ */
+@ApplicationScoped
+public class TestRestoreOperation {
+
+    private static final Logger LOG = Logger.getLogger(TestRestoreOperation.class);
+
+    @Inject
+    EngineRegistry engines;
+
+    @Inject
+    VerifyOperation verifier;
+
+    /** @param scratchUrl where to create the scratch database (PostgreSQL: another server); empty means beside DATABASE_URL */
+    public VerifyOperation.VerificationResult run(Settings settings, String backup, Optional<DatabaseUrl> scratchUrl) {
+        BackupLocator.Located located = BackupLocator.locate(settings, backup, false);
+        BackupCatalog catalog = located.catalog();
+        CatalogEntry entry = located.entry();
+        String location = catalog.store().locate(entry.key());
+        long start = System.nanoTime();
+
+        VerifyOperation.VerificationResult checked = verifier.verify(catalog, entry, settings.clock().instant());
+        if (!checked.passed()) {
+            return record(catalog, entry, settings, checked, start);
+        }
+        List<String> passed = new ArrayList<>(checked.passedChecks());
+        List<String> notes = new ArrayList<>(checked.notes());
+        Optional<String> failure = Optional.empty();
+        DatabaseUrl near = scratchUrl.orElse(settings.databaseUrl());
+        String engineName = entry.manifest().map(BackupManifest::engine).orElse(null);
+        DatabaseEngine engine = engineName != null ? engines.byName(engineName) : engines.forUrl(near);
+        ScratchTarget scratch;
+        try {
+            scratch = engine.createScratch(near);
+        } catch (EngineException e) {
+            // A scratch target we cannot create says nothing about the backup: fail the run, do not mark the backup.
+            throw new DbBackupException(ExitCode.FAILURE, "cannot create a scratch target for the test-restore: " + e.getMessage(),
+                    "give a server where a temporary database may be created with --scratch-url, or fix the permissions", e);
+        }
+        try (scratch; RestoreSession session = engine.beginRestore(scratch.url(), RestoreOptions.defaults())) {
+            LOG.infof("test-restore of %s into scratch target %s", location, scratch.url().redacted());
+            RestoreExecution.Checked restored = RestoreExecution.applyAndCheck(session, catalog, entry, location);
+            passed.add("test-restore (" + restored.tables() + " tables, " + restored.rows() + " rows)");
+            notes.addAll(restored.notes());
+        } catch (DbBackupException e) {
+            failure = Optional.of("test-restore failed: " + e.getMessage());
+        } catch (EngineException | IOException e) {
+            failure = Optional.of("test-restore failed: " + e.getMessage());
+        }
+        VerifyOperation.VerificationResult result = new VerifyOperation.VerificationResult(entry.key(), location, passed, failure, notes,
+                checked.endMarker(), checked.plainBytes());
+        return record(catalog, entry, settings, result, start);
+    }
+
+    private static VerifyOperation.VerificationResult record(BackupCatalog catalog, CatalogEntry entry, Settings settings,
+                                                             VerifyOperation.VerificationResult result, long start) {
+        double seconds = Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0;
+        Optional<BackupManifest> current = reread(catalog, entry);
+        if (current.isPresent()) {
+            BackupManifest.Verification outcome = new BackupManifest.Verification(result.passed() ? "passed" : "failed",
+                    settings.clock().instant().toString(), String.join(", ", result.passedChecks()), result.failure().orElse(null), seconds);
+            try {
+                catalog.saveManifest(entry.key(), current.get().withTestRestore(outcome));
+            } catch (IOException e) {
+                LOG.warnf("could not record the test-restore in the manifest of %s: %s", entry.key(), e.getMessage());
+            }
+        }
+        LOG.infof("test-restore of %s %s in %.1f s", entry.key(), result.passed() ? "passed" : "FAILED", seconds);
+        return result;
+    }
+
+    /** The manifest as the verification just rewrote it, so the test-restore result is added to the newest one. */
+    private static Optional<BackupManifest> reread(BackupCatalog catalog, CatalogEntry entry) {
+        try {
+            return catalog.entry(entry.key()).flatMap(CatalogEntry::manifest);
+        } catch (IOException e) {
+            return entry.manifest();
+        }
+    }
+}
