@@ -106,6 +106,12 @@ public class BackupMetrics implements OperationObserver {
     }
 
     @Override
+    public void testRestored(Settings settings, VerifyOperation.VerificationResult result, Duration duration) {
+        verified(settings, result);
+        meters(settings.name()).lastTestRestoreDuration = duration.toMillis() / 1000.0;
+    }
+
+    @Override
     public void restored(Settings settings, RestoreOperation.RestoreReport report) {
         DatabaseMeters meters = meters(settings.name());
         meters.lastRestoreDuration = report.duration().toMillis() / 1000.0;
@@ -141,6 +147,7 @@ public class BackupMetrics implements OperationObserver {
         volatile double lastVerification = Double.NaN;
         volatile double lastVerificationSuccess = Double.NaN;
         volatile double lastRestoreDuration = Double.NaN;
+        volatile double lastTestRestoreDuration = Double.NaN;
 
         DatabaseMeters(MeterRegistry registry, String database) {
             this.registry = registry;
@@ -159,6 +166,8 @@ public class BackupMetrics implements OperationObserver {
             gauge("backup.last.verification.success", null, "1 when the last verification passed, 0 when it failed",
                     m -> m.lastVerificationSuccess);
             gauge("backup.last.restore.duration", "seconds", "Duration of the last restore", m -> m.lastRestoreDuration);
+            gauge("backup.last.test.restore.duration", "seconds", "Duration of the last test-restore into a scratch target",
+                    m -> m.lastTestRestoreDuration);
             for (BackupType type : BackupType.values()) {
                 FileCount count = new FileCount();
                 files.put(type, count);

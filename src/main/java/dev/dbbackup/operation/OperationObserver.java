@@ -29,6 +29,10 @@ public interface OperationObserver {
     default void restored(Settings settings, RestoreOperation.RestoreReport report) {
     }
 
+    /** A test-restore into a scratch target ran (passed or failed) in {@code duration}. */
+    default void testRestored(Settings settings, VerifyOperation.VerificationResult result, Duration duration) {
+    }
+
     /** Calls {@code event} on every observer, logging (not throwing) what an observer throws. */
     static void tell(List<OperationObserver> observers, Consumer<OperationObserver> event) {
         for (OperationObserver observer : observers) {

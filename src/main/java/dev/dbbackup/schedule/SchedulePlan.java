@@ -4,6 +4,7 @@ import dev.dbbackup.config.ConfigException;
 import dev.dbbackup.config.SettingSources;
 import dev.dbbackup.config.Settings;
 import dev.dbbackup.config.SettingsResolver;
+import dev.dbbackup.engine.DatabaseUrl;
 import dev.dbbackup.operation.alert.AlertSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,8 @@ public record SchedulePlan(List<ScheduleTarget> targets, boolean catchUp, Durati
     public static final String SCHEDULE = "BACKUP_SCHEDULE";
     public static final String DEFAULT_SCHEDULE = "0 2 * * *";
     public static final String TEST_RESTORE_SCHEDULE = "BACKUP_TEST_RESTORE_SCHEDULE";
+    /** PostgreSQL server for the scratch database of scheduled test-restores (default: the server of DATABASE_URL). */
+    public static final String SCRATCH_URL = "BACKUP_TEST_RESTORE_SCRATCH_URL";
     public static final String TARGETS_FILE = "BACKUP_TARGETS_FILE";
     public static final String CATCH_UP = "BACKUP_CATCH_UP";
     public static final String RETRIES = "BACKUP_RETRIES";
@@ -86,7 +89,16 @@ public record SchedulePlan(List<ScheduleTarget> targets, boolean catchUp, Durati
         int retries = retries(sources);
         Duration delay = SettingsResolver.duration(RETRY_DELAY, sources.get(RETRY_DELAY).orElse("30s"));
         RetryPolicy retry = new RetryPolicy(retries, delay, delay.compareTo(MAX_RETRY_DELAY) > 0 ? delay : MAX_RETRY_DELAY);
-        return new ScheduleTarget(name, settings, backups, testRestore, AlertSettings.resolve(sources), retry);
+        Optional<DatabaseUrl> scratch = sources.get(SCRATCH_URL).map(String::strip).filter(s -> !s.isEmpty()).map(SchedulePlan::scratchUrl);
+        return new ScheduleTarget(name, settings, backups, testRestore, scratch, AlertSettings.resolve(sources), retry);
+    }
+
+    private static DatabaseUrl scratchUrl(String url) {
+        try {
+            return DatabaseUrl.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(SCRATCH_URL + " " + e.getMessage(), "give a postgresql:// URL of a server where a scratch database may be created");
+        }
     }
 
     private static int retries(SettingSources sources) {

@@ -6,6 +6,7 @@ import dev.dbbackup.operation.DatabaseUnreachableException;
 import dev.dbbackup.operation.DbBackupException;
 import dev.dbbackup.operation.ExitCode;
 import dev.dbbackup.operation.HealthOperation;
+import dev.dbbackup.operation.TestRestoreOperation;
 import dev.dbbackup.operation.VerifyOperation;
 import dev.dbbackup.operation.alert.AlertEvent;
 import dev.dbbackup.operation.alert.Alerts;
@@ -29,7 +30,7 @@ public class TargetJobs {
     BackupOperation backup;
 
     @Inject
-    VerifyOperation verify;
+    TestRestoreOperation testRestore;
 
     @Inject
     HealthOperation health;
@@ -97,18 +98,18 @@ public class TargetJobs {
         alerts.backupFailed(target.alerts(), target.settings(), e, attempts);
     }
 
-    /** The scheduled test restore; until the restore drill lands this verifies the newest backup end to end. */
+    /** The scheduled test-restore of the newest backup into a scratch target (as {@code verify latest --restore}). */
     void testRestore(ScheduleTarget target) {
         try {
-            VerifyOperation.VerificationResult result = verify.verify(target.settings(), "latest");
+            VerifyOperation.VerificationResult result = testRestore.run(target.settings(), "latest", target.scratchUrl());
             if (result.passed()) {
-                LOG.infof("[%s] test restore (verify) passed: %s (%s)", target.name(), result.location(), String.join(", ", result.passedChecks()));
+                LOG.infof("[%s] test-restore passed: %s (%s)", target.name(), result.location(), String.join(", ", result.passedChecks()));
             } else {
-                LOG.errorf("[%s] test restore (verify) FAILED: %s: %s", target.name(), result.location(), result.failure().orElse("?"));
+                LOG.errorf("[%s] test-restore FAILED: %s: %s", target.name(), result.location(), result.failure().orElse("?"));
                 alerts.send(target.alerts(), AlertEvent.verificationFailed(target.settings(), result));
             }
         } catch (DbBackupException e) {
-            LOG.errorf("[%s] test restore could not run: %s", target.name(), e.getMessage());
+            LOG.errorf("[%s] test-restore could not run: %s", target.name(), e.getMessage());
             alerts.send(target.alerts(), AlertEvent.backupFailed(target.settings(), e, 1));
         }
     }

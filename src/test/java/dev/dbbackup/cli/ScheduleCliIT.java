@@ -187,6 +187,25 @@ class ScheduleCliIT {
     }
 
     @Test
+    void scheduledTestRestoresRestoreTheNewestBackupIntoAScratchTargetAndCount() throws Exception {
+        SampleDatabase.create(dir.resolve("app.db"));
+        assertEquals(0, Cli.run(dir, env(), "backup").exitCode());
+        try (ScheduleProcess scheduler = ScheduleProcess.start(dir, env(), "schedule", "--no-catch-up",
+                "--test-restore-cron", "*/2 * * * * ?")) {
+            scheduler.awaitLog("[app.db] test-restore passed", WAIT);
+            assertTrue(scheduler.log().contains("test-restore (3 tables, 551 rows)"), scheduler.log());
+            String metrics = scheduler.get("/q/metrics").body();
+            assertTrue(metric(metrics, "backup_verifications_total{database=\"app.db\",result=\"passed\"}") >= 1, metrics);
+            assertEquals(1, metric(metrics, "backup_last_verification_success{database=\"app.db\"}"));
+            assertTrue(metric(metrics, "backup_last_test_restore_duration_seconds{database=\"app.db\"}") > 0, metrics);
+            assertEquals(0, scheduler.terminate(WAIT), scheduler.log());
+        }
+        JsonNode manifest = JSON.readTree(backupFiles(dir.resolve("backups")).get(0).resolveSibling(
+                backupFiles(dir.resolve("backups")).get(0).getFileName() + ".json").toFile());
+        assertEquals("passed", manifest.get("testRestore").get("state").asText(), manifest.toString());
+    }
+
+    @Test
     void oneProcessBacksUpEveryTargetOfTheTargetsFileIntoItsOwnFolder() throws Exception {
         SampleDatabase.create(dir.resolve("app.db"));
         SampleDatabase.create(dir.resolve("billing.db"));
