@@ -51,7 +51,7 @@ public class MetricsExport {
         metrics.refresh(settings);
         String text = text();
         textfile.ifPresent(file -> writeTextfile(file, text));
-        pushgateway.ifPresent(url -> push(url, settings.name(), text));
+        pushgateway.ifPresent(url -> push(url, settings.name(), onlyDatabase(text, settings.name())));
     }
 
     static void writeTextfile(Path file, String text) {
@@ -105,6 +105,25 @@ public class MetricsExport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The series of one database (the Pushgateway group is per database), with their HELP and TYPE lines. */
+    static String onlyDatabase(String text, String database) {
+        String label = "database=\"" + database + "\"";
+        StringBuilder kept = new StringBuilder();
+        StringBuilder comments = new StringBuilder();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("# HELP ")) {
+                comments.setLength(0);
+                comments.append(line).append('\n');
+            } else if (line.startsWith("#")) {
+                comments.append(line).append('\n');
+            } else if (line.contains(label)) {
+                kept.append(comments).append(line).append('\n');
+                comments.setLength(0);
+            }
+        }
+        return kept.toString();
     }
 
     /** Keeps the metric families whose name starts with {@link BackupMetrics#PREFIX}. */

@@ -233,6 +233,16 @@ class ScheduleCliIT {
         assertFalse(backupFiles(dir.resolve("backups/app")).isEmpty(), "a target without BACKUP_DIR gets BACKUP_DIR/<name>");
         assertFalse(backupFiles(dir.resolve("billing-backups")).isEmpty());
         assertTrue(backupFiles(dir.resolve("backups/billing")).isEmpty());
+
+        Cli.Result health = Cli.run(dir, Map.of("BACKUP_DIR", "./backups"), "health", "--targets", "targets.ini");
+        assertEquals(0, health.exitCode(), health::toString);
+        assertTrue(health.stdout().startsWith("app: UP: ") && health.stdout().contains("\nbilling: UP: "), health.stdout());
+        Cli.Result later = Cli.run(dir, Map.of("BACKUP_DIR", "./backups", "BACKUP_TARGETS_FILE", "targets.ini",
+                "DBBACKUP_NOW", Instant.now().plus(Duration.ofDays(2)).toString()), "health", "--format", "json");
+        assertEquals(8, later.exitCode(), later::toString);
+        JsonNode both = JSON.readTree(later.stdout());
+        assertEquals("billing", both.get(1).get("database").asText());
+        assertEquals("DOWN", both.get(1).get("health").get("status").asText());
     }
 
     @Test

@@ -134,6 +134,24 @@ class MetricsExportTest {
     }
 
     @Test
+    void thePushgatewayGroupOfADatabaseHoldsOnlyItsSeries() {
+        String text = String.join("\n",
+                "# HELP backup_last_rows Rows in the last backup",
+                "# TYPE backup_last_rows gauge",
+                "backup_last_rows{database=\"billing\",} 7.0",
+                "backup_last_rows{database=\"app\",} 551.0",
+                "# HELP backup_last_tables Tables in the last backup",
+                "# TYPE backup_last_tables gauge",
+                "backup_last_tables{database=\"billing\",} 2.0",
+                "");
+        assertEquals(String.join("\n",
+                "# HELP backup_last_rows Rows in the last backup",
+                "# TYPE backup_last_rows gauge",
+                "backup_last_rows{database=\"app\",} 551.0",
+                ""), MetricsExport.onlyDatabase(text, "app"));
+    }
+
+    @Test
     void anUnreachablePushgatewayDoesNotStopTheTextfile() {
         metrics.backupSucceeded(settings, Instant.parse("2025-11-04T02:00:00Z"), report());
         Path file = dir.resolve("app.prom");
