@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "list", mixinStandardHelpOptions = true,
         description = "List every backup with its type, time, size, state and the retention bucket that keeps it.",
         footer = {"", "Examples:", "  dbbackup list", "  dbbackup list --format json | jq '.[0].path'",
-                "  dbbackup list --stats                    # size trend from backup_size_history.csv"})
+                "  dbbackup list --stats                    # size trend from size_history.csv"})
 public class ListCommand implements Callable<Integer> {
 
     @Spec
@@ -36,7 +36,7 @@ public class ListCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table (default) or json.")
     String format;
 
-    @Option(names = "--stats", description = "Show the size trend per database and type from BACKUP_DIR/backup_size_history.csv.")
+    @Option(names = "--stats", description = "Show the size trend per database and type from BACKUP_DIR/size_history.csv.")
     boolean stats;
 
     @Inject

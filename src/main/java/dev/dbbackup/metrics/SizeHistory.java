@@ -23,14 +23,14 @@ import org.jboss.logging.Logger;
 
 /**
  * The seed's size history: one line {@code timestamp,database,type,bytes,duration_s} per backup, appended to
- * {@code BACKUP_DIR/backup_size_history.csv}; {@code dbbackup list --stats} reads it back.
+ * {@code BACKUP_DIR/size_history.csv}; {@code dbbackup list --stats} reads it back.
  */
 @ApplicationScoped
 public class SizeHistory implements OperationObserver {
 
     private static final Logger LOG = Logger.getLogger(SizeHistory.class);
 
-    public static final String FILE_NAME = "backup_size_history.csv";
+    public static final String FILE_NAME = "size_history.csv";
     public static final String HEADER = "timestamp,database,type,bytes,duration_s";
 
     /** One line of the history. {@code bytes} is the stored (compressed) size. */

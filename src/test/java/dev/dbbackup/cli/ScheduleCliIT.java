@@ -107,7 +107,7 @@ class ScheduleCliIT {
             assertTrue(scheduler.log().contains("stopping (SIGTERM)") && scheduler.log().contains("scheduler stopped"), scheduler.log());
         }
         assertEquals(1, backupFiles(backups).size(), "retention ran after each backup: " + backupFiles(backups));
-        List<String> history = Files.readAllLines(backups.resolve("backup_size_history.csv"));
+        List<String> history = Files.readAllLines(backups.resolve("size_history.csv"));
         assertEquals("timestamp,database,type,bytes,duration_s", history.get(0));
         assertTrue(history.size() >= 3, history.toString());
         assertTrue(history.get(1).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ,app\\.db,(daily|weekly|monthly),\\d+,\\d+\\.\\d"), history.get(1));
