@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
                 "  dbbackup backup                          # type from the date: 1st → monthly, Sunday → weekly, else daily",
                 "  dbbackup backup --type weekly --backup-dir /mnt/backups",
                 "  DATABASE_URL=postgresql://app@db:5432/app dbbackup backup --retention-days 3",
-                "  dbbackup backup --dry-run                # print what would be written and deleted"})
+                "  dbbackup backup --dry-run                # print what would be written and deleted",
+                "  BACKUP_OFFSITE_URL=s3://my-bucket/app dbbackup backup --offsite only   # see docs/offsite.md"})
 public class BackupCommand implements Callable<Integer> {
 
     @Spec
@@ -46,6 +47,11 @@ public class BackupCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print what would be written and deleted; change nothing.")
     boolean dryRun;
 
+    @Option(names = "--offsite", paramLabel = "MODE",
+            description = "copy: write locally, then copy to BACKUP_OFFSITE_URL (the default when it is set); only: write straight"
+                    + " to the offsite store; off (env BACKUP_OFFSITE_MODE).")
+    String offsite;
+
     @Mixin
     MetricsOptions metrics;
 
@@ -61,7 +67,9 @@ public class BackupCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Optional<BackupType> requested = parseType(type);
-        Settings settings = common.settings(retention.flags());
+        java.util.Map<String, String> flags = new java.util.HashMap<>(retention.flags());
+        CommonOptions.putIfSet(flags, dev.dbbackup.config.OffsiteSettingsResolver.MODE, offsite);
+        Settings settings = common.settings(flags);
         AlertSettings alerting = dryRun ? AlertSettings.none() : AlertSettings.resolve(common.sources());
         BackupOperation.BackupReport report;
         try {
@@ -82,6 +90,9 @@ public class BackupCommand implements Callable<Integer> {
                 out.println("dry run: would " + (item.decision().keep() ? "keep   " : "delete ") + item.entry().key()
                         + "  (" + String.join("; ", item.decision().reasons()) + ")");
             }
+            if (report.offsite() != null) {
+                out.println("dry run: would copy it offsite to " + report.offsite().location());
+            }
             out.flush();
             return ExitCode.OK.code();
         }
@@ -94,7 +105,23 @@ public class BackupCommand implements Callable<Integer> {
         for (String deleted : report.deleted()) {
             out.println("  deleted " + deleted);
         }
+        if (report.offsite() != null && report.offsite().error() == null) {
+            out.println("offsite copy: " + report.offsite().location());
+            long keptOffsite = report.offsite().retention().stream().filter(i -> i.decision().keep()).count();
+            out.println("offsite retention: kept " + keptOffsite + ", deleted " + report.offsite().deleted().size());
+            for (String deleted : report.offsite().deleted()) {
+                out.println("  deleted offsite " + deleted);
+            }
+        }
         out.flush();
+        if (report.offsite() != null && report.offsite().error() != null) {
+            spec.commandLine().getErr().println("error: the backup was written locally but the offsite copy failed: "
+                    + dev.dbbackup.engine.DatabaseUrl.redact(report.offsite().error()));
+            spec.commandLine().getErr().println("hint: the local backup " + report.path() + " is kept; fix the BACKUP_OFFSITE_* settings,"
+                    + " then run 'dbbackup sync' to copy it");
+            spec.commandLine().getErr().flush();
+            return ExitCode.FAILURE.code();
+        }
         if (report.retentionError() != null) {
             spec.commandLine().getErr().println("error: the backup succeeded but retention failed: " + report.retentionError());
             spec.commandLine().getErr().flush();

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "list", mixinStandardHelpOptions = true,
         description = "List every backup with its type, time, size, state and the retention bucket that keeps it.",
         footer = {"", "Examples:", "  dbbackup list", "  dbbackup list --format json | jq '.[0].path'",
-                "  dbbackup list --stats                    # size trend from size_history.csv"})
+                "  dbbackup list --store offsite             # the copies in BACKUP_OFFSITE_URL, with the offsite retention",
+                "  dbbackup list --stats                     # size trend from BACKUP_DIR/size_history.csv"})
 public class ListCommand implements Callable<Integer> {
 
     @Spec
@@ -32,6 +33,9 @@ public class ListCommand implements Callable<Integer> {
 
     @Mixin
     RetentionOptions retention;
+
+    @Mixin
+    StoreOption store;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table (default) or json.")
     String format;
@@ -47,11 +51,11 @@ public class ListCommand implements Callable<Integer> {
         if (!format.equals("table") && !format.equals("json")) {
             throw new ConfigException("--format '" + format + "' is not known", "use table or json");
         }
-        Settings settings = common.settings(retention.flags());
+        Settings settings = common.settings(store.retentionFlags(retention));
         if (stats) {
             return printStats(settings);
         }
-        List<ListOperation.ListedBackup> rows = list.list(settings);
+        List<ListOperation.ListedBackup> rows = list.list(settings, store.choice());
         PrintWriter out = spec.commandLine().getOut();
         if (format.equals("json")) {
             out.println(ManifestCodec.toJson(rows));
@@ -59,7 +63,8 @@ public class ListCommand implements Callable<Integer> {
             return ExitCode.OK.code();
         }
         if (rows.isEmpty()) {
-            out.println("no backups in " + settings.backupDir().toAbsolutePath().normalize());
+            out.println("no backups in " + (store.choice() == dev.dbbackup.operation.StoreChoice.OFFSITE
+                    ? settings.offsite().store().location() : settings.backupDir().toAbsolutePath().normalize()));
             out.flush();
             return ExitCode.OK.code();
         }

@@ -18,9 +18,30 @@ import java.util.Optional;
  * @param clock       the clock ("now"); fixed by DBBACKUP_NOW for tests and rehearsals
  * @param compressionLevel gzip level 1..9
  * @param maxAge    age over which the newest good backup makes health fail (BACKUP_MAX_AGE, default 26 h)
+ * @param offsite   the offsite (S3-compatible) store and what backup does with it (BACKUP_OFFSITE_*)
  * @param name      what metrics, alerts and the size history call this database (BACKUP_NAME, default the database name)
  */
 public record Settings(DatabaseUrl databaseUrl, Path backupDir, RetentionPolicy retention, ZoneId zone,
-                       Clock clock, int compressionLevel, Optional<Path> logFile, Duration maxAge,
+                       Clock clock, int compressionLevel, Optional<Path> logFile, Duration maxAge, OffsiteSettings offsite,
                        String name) {
+
+    /** Settings without an offsite store, named after the database. */
+    public Settings(DatabaseUrl databaseUrl, Path backupDir, RetentionPolicy retention, ZoneId zone,
+                    Clock clock, int compressionLevel, Optional<Path> logFile, Duration maxAge) {
+        this(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, OffsiteSettings.none(retention),
+                defaultName(databaseUrl));
+    }
+
+    public Settings withOffsite(OffsiteSettings newOffsite) {
+        return new Settings(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, newOffsite, name);
+    }
+
+    public Settings withName(String newName) {
+        return new Settings(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, offsite, newName);
+    }
+
+    /** The database name from the URL, with characters other than letters, digits, '.', '_' and '-' replaced by '_'. */
+    public static String defaultName(DatabaseUrl url) {
+        return url.database().replaceAll("[^A-Za-z0-9._-]", "_");
+    }
 }

@@ -48,7 +48,9 @@ public final class SettingsResolver {
         int level = intIn(sources, COMPRESSION_LEVEL, 6, 1, 9);
         Optional<Path> logFile = sources.get(LOG_FILE).filter(s -> !s.isBlank()).map(Path::of);
         Duration maxAge = duration(MAX_AGE, sources.get(MAX_AGE).orElse("26h"));
-        return new Settings(url, backupDir, retention, zone, clock, level, logFile, maxAge, name(sources, url));
+        return new Settings(url, backupDir, retention, zone, clock, level, logFile, maxAge)
+                .withOffsite(OffsiteSettingsResolver.resolve(sources, retention))
+                .withName(name(sources, url));
     }
 
     private static DatabaseUrl databaseUrl(SettingSources sources) {
@@ -69,7 +71,7 @@ public final class SettingsResolver {
     private static String name(SettingSources sources, DatabaseUrl url) {
         Optional<String> name = sources.get(NAME).map(String::strip);
         if (name.isEmpty()) {
-            return url.database().replaceAll("[^A-Za-z0-9._-]", "_");
+            return Settings.defaultName(url);
         }
         if (!name.get().matches("[A-Za-z0-9._-]{1,64}")) {
             throw new ConfigException(NAME + " '" + name.get() + "' may only hold letters, digits, '.', '_' and '-'",

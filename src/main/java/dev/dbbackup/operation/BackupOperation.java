@@ -6,6 +6,7 @@ import dev.dbbackup.catalog.BackupName;
 import dev.dbbackup.catalog.BackupType;
 import dev.dbbackup.catalog.CatalogEntry;
 import dev.dbbackup.config.ConfigException;
+import dev.dbbackup.config.OffsiteSettings;
 import dev.dbbackup.config.Settings;
 import dev.dbbackup.engine.DatabaseEngine;
 import dev.dbbackup.engine.DatabaseUrl;
@@ -14,6 +15,7 @@ import dev.dbbackup.engine.EngineException;
 import dev.dbbackup.engine.TargetState;
 import dev.dbbackup.pipeline.Compression;
 import dev.dbbackup.pipeline.DumpWriter;
+import dev.dbbackup.retention.RetentionPolicy;
 import dev.dbbackup.storage.BackupStore;
 import dev.dbbackup.storage.local.DirectoryLock;
 import dev.dbbackup.storage.local.LocalBackupStore;
@@ -45,13 +47,25 @@ public class BackupOperation {
     PruneOperation prune;
 
     @Inject
+    OffsiteCopy offsiteCopy;
+
+    @Inject
     @All
     List<OperationObserver> observers;
 
-    /** What a backup did, or (dry run) would do. */
+    /**
+     * What a backup did, or (dry run) would do.
+     *
+     * @param offsite the offsite copy of {@code --offsite copy}; null when there was none
+     */
     public record BackupReport(String key, String path, BackupType type, boolean dryRun, long plainBytes, long storedBytes,
                                int tables, long rows, Duration duration, List<PruneOperation.PruneItem> retention,
-                               List<String> deleted, String retentionError) {
+                               List<String> deleted, String retentionError, OffsiteCopy.Result offsite) {
+
+        BackupReport withOffsite(OffsiteCopy.Result result) {
+            return new BackupReport(key, path, type, dryRun, plainBytes, storedBytes, tables, rows, duration, retention, deleted,
+                    retentionError, result);
+        }
     }
 
     /** One backup into BACKUP_DIR/{type}/; {@code requestedType} empty means auto. */
@@ -87,41 +101,61 @@ public class BackupOperation {
         Compression compression = Compression.gzip(settings.compressionLevel());
         BackupName name = BackupName.of(type, started, settings.zone(), 0, ".sql" + compression.suffix());
 
+        OffsiteSettings.Mode offsiteMode = settings.offsite().mode();
         if (dryRun) {
-            LocalBackupStore store = Stores.local(settings);
+            BackupStore store = offsiteMode == OffsiteSettings.Mode.ONLY ? OffsiteStores.store(settings) : Stores.local(settings);
+            RetentionPolicy policy = offsiteMode == OffsiteSettings.Mode.ONLY ? settings.offsite().retention() : settings.retention();
             BackupCatalog catalog = new BackupCatalog(store, settings.zone());
             List<CatalogEntry> entries = new ArrayList<>(entriesOrEmpty(catalog));
             entries.add(0, plannedEntry(name, started));
-            List<PruneOperation.PruneItem> plan = prune.plan(entries, catalog, settings.retention(), started);
-            return new BackupReport(name.key(), store.locate(name.key()), type, true, 0, 0, 0, 0, Duration.ZERO, plan, List.of(), null);
+            List<PruneOperation.PruneItem> plan = prune.plan(entries, catalog, policy, started);
+            OffsiteCopy.Result offsite = offsiteMode == OffsiteSettings.Mode.COPY
+                    ? new OffsiteCopy.Result(OffsiteStores.store(settings).locate(name.key()), null, List.of(), List.of(), null) : null;
+            return new BackupReport(name.key(), store.locate(name.key()), type, true, 0, 0, 0, 0, Duration.ZERO, plan, List.of(), null,
+                    offsite);
         }
 
-        LocalBackupStore store = Stores.writableLocal(settings);
+        LocalBackupStore local = Stores.writableLocal(settings);
         DirectoryLock lock = FolderLock.hold(settings, "backup " + type.word());
         try {
-            return write(settings, engine, source, options, store, name, type, started, compression, abort);
+            if (offsiteMode == OffsiteSettings.Mode.ONLY) {
+                return write(settings, engine, source, options, OffsiteStores.store(settings), settings.offsite().retention(), name, type,
+                        started, compression, abort);
+            }
+            BackupReport report = write(settings, engine, source, options, local, settings.retention(), name, type, started, compression,
+                    abort);
+            if (offsiteMode == OffsiteSettings.Mode.COPY) {
+                report = report.withOffsite(offsiteCopy.afterBackup(settings, new BackupCatalog(local, settings.zone()), report.key()));
+            }
+            return report;
         } finally {
             FolderLock.release(lock);
         }
     }
 
-    private BackupReport write(Settings settings, DatabaseEngine engine, DatabaseUrl source, DumpOptions options, LocalBackupStore store,
-                               BackupName name, BackupType type, Instant started, Compression compression, BooleanSupplier abort) {
+    private BackupReport write(Settings settings, DatabaseEngine engine, DatabaseUrl source, DumpOptions options, BackupStore store,
+                               RetentionPolicy retention, BackupName name, BackupType type, Instant started, Compression compression,
+                               BooleanSupplier abort) {
         BackupCatalog catalog = new BackupCatalog(store, settings.zone());
-        try {
-            int stale = store.removeStaleTemporaries();
-            if (stale > 0) {
-                LOG.infof("removed %d temporary file(s) left by an interrupted run", stale);
+        if (store instanceof LocalBackupStore localStore) {
+            try {
+                int stale = localStore.removeStaleTemporaries();
+                if (stale > 0) {
+                    LOG.infof("removed %d temporary file(s) left by an interrupted run", stale);
+                }
+            } catch (IOException e) {
+                LOG.warnf("could not clean temporary files in %s: %s", localStore.root(), e.getMessage());
             }
-        } catch (IOException e) {
-            LOG.warnf("could not clean temporary files in %s: %s", store.root(), e.getMessage());
+        } else {
+            requireReachable(store, name);
+            OffsiteStores.removeStaleUploads(settings, store);
         }
 
         LOG.infof("backup started: %s database %s → %s", engine.name(), source.database(), store.locate(name.key()));
         long startNanos = System.nanoTime();
         DumpWriter.Written written;
         String key;
-        try (BackupStore.PendingObject pending = store.create()) {
+        try (BackupStore.PendingObject pending = store.create(name.key())) {
             written = DumpWriter.write(new AbortableOutputStream(pending.output(), abort), compression,
                     plain -> engine.dump(source, options, plain));
             key = commitUnique(pending, name);
@@ -145,14 +179,24 @@ public class BackupOperation {
         List<String> deleted = List.of();
         String retentionError = null;
         try {
-            plan = prune.plan(catalog, settings.retention(), settings.clock().instant());
+            plan = prune.plan(catalog, retention, settings.clock().instant());
             deleted = prune.apply(catalog, plan, false).deleted();
         } catch (IOException | DbBackupException e) {
             retentionError = e.getMessage();
             LOG.errorf("retention failed after a good backup: %s", e.getMessage());
         }
         return new BackupReport(key, store.locate(key), type, false, written.plainBytes(), written.storedBytes(),
-                written.dump().tableRows().size(), manifest.totalRows(), duration, plan, deleted, retentionError);
+                written.dump().tableRows().size(), manifest.totalRows(), duration, plan, deleted, retentionError, null);
+    }
+
+    /** Before dumping straight into an offsite store: fail at once on wrong credentials or a missing bucket. */
+    private static void requireReachable(BackupStore store, BackupName name) {
+        try {
+            store.list(name.type().word() + "/");
+        } catch (IOException e) {
+            throw new DbBackupException(ExitCode.FAILURE, "cannot use the offsite store " + store.describe() + ": " + e.getMessage(),
+                    "no backup was written; fix the BACKUP_OFFSITE_* settings and run it again");
+        }
     }
 
     /** A backup of a restore target taken just before it is replaced, kept in BACKUP_DIR/pre-restore/. */

@@ -4,6 +4,7 @@ import dev.dbbackup.catalog.BackupCatalog;
 import dev.dbbackup.catalog.BackupManifest;
 import dev.dbbackup.catalog.CatalogEntry;
 import dev.dbbackup.config.Settings;
+import dev.dbbackup.retention.RetentionPolicy;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -31,10 +32,16 @@ public class ListOperation {
     }
 
     public List<ListedBackup> list(Settings settings) {
-        BackupCatalog catalog = Stores.catalog(settings);
+        return list(settings, StoreChoice.LOCAL);
+    }
+
+    /** The backups of the chosen store, judged by that store's retention counts. */
+    public List<ListedBackup> list(Settings settings, StoreChoice store) {
+        BackupCatalog catalog = OffsiteStores.catalog(settings, store);
+        RetentionPolicy policy = store == StoreChoice.OFFSITE ? settings.offsite().retention() : settings.retention();
         try {
             List<ListedBackup> rows = new ArrayList<>();
-            for (PruneOperation.PruneItem item : prune.plan(catalog, settings.retention(), settings.clock().instant())) {
+            for (PruneOperation.PruneItem item : prune.plan(catalog, policy, settings.clock().instant())) {
                 CatalogEntry entry = item.entry();
                 BackupManifest.Verification verification = entry.manifest().map(BackupManifest::verification).orElse(null);
                 BackupManifest.Verification testRestore = entry.manifest().map(BackupManifest::testRestore).orElse(null);
@@ -51,7 +58,7 @@ public class ListOperation {
             return rows;
         } catch (IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "cannot read the backups in " + catalog.store().describe() + ": " + e.getMessage(),
-                    "check BACKUP_DIR and its permissions", e);
+                    store == StoreChoice.OFFSITE ? "check the BACKUP_OFFSITE_* settings" : "check BACKUP_DIR and its permissions", e);
         }
     }
 }

@@ -43,7 +43,12 @@ public class RestoreOperation {
     @All
     List<OperationObserver> observers;
 
-    public record RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force) {
+    /** @param store where 'latest' is looked for */
+    public record RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force, StoreChoice store) {
+
+        public RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force) {
+            this(backup, dryRun, yes, clean, force, StoreChoice.LOCAL);
+        }
     }
 
     public record RestoreReport(String backupLocation, String target, boolean dryRun, TargetState targetBefore, int tables,
@@ -52,7 +57,7 @@ public class RestoreOperation {
 
     public RestoreReport run(Settings settings, RestoreRequest request, Confirmation confirmation) {
         long startNanos = System.nanoTime();
-        BackupLocator.Located located = BackupLocator.locate(settings, request.backup(), true);
+        BackupLocator.Located located = BackupLocator.locate(settings, request.backup(), true, request.store());
         BackupCatalog catalog = located.catalog();
         CatalogEntry entry = located.entry();
         String location = catalog.store().locate(entry.key());
@@ -65,7 +70,7 @@ public class RestoreOperation {
                     "restore it into a " + manifest.get().engine() + " database with --database-url");
         }
 
-        if (!request.force()) {
+        if (!request.force() && catalog.store() instanceof dev.dbbackup.storage.local.LocalBackupStore) {
             refuseWritableByOthers(location);
         }
         VerifyOperation.VerificationResult verification = verifier.verify(catalog, entry, settings.clock().instant());

@@ -56,7 +56,7 @@ class MetricsExportTest {
     private static BackupOperation.BackupReport report() {
         return new BackupOperation.BackupReport("daily/backup_daily_20251104_020000.sql.gz", "/b/daily/backup_daily_20251104_020000.sql.gz",
                 BackupType.DAILY, false, 2_000_000, 190_000, 11, 15_607, Duration.ofMillis(1500), List.of(),
-                List.of("daily/old1.sql.gz", "daily/old2.sql.gz"), null);
+                List.of("daily/old1.sql.gz", "daily/old2.sql.gz"), null, null);
     }
 
     private static double value(String text, String series) {

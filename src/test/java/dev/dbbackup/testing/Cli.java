@@ -68,6 +68,7 @@ public final class Cli {
                 environment.remove(name);
                 environment.remove(name + "_FILE");
             });
+            environment.keySet().removeIf(name -> name.startsWith("BACKUP_") || name.startsWith("AWS_") || name.startsWith("DBBACKUP_"));
             environment.putAll(new HashMap<>(env));
             Process process = builder.start();
             process.getOutputStream().close();

@@ -25,9 +25,13 @@ public class Alerts {
         send(settings, AlertEvent.backupFailed(database, failure, attempts));
     }
 
-    /** A good backup; a failed retention after it is reported as a failure. */
+    /** A good backup; a failed offsite copy or retention after it is reported as a failure. */
     public void backupSucceeded(AlertSettings settings, Settings database, BackupOperation.BackupReport report) {
-        if (report.retentionError() != null) {
+        if (report.offsite() != null && report.offsite().error() != null) {
+            send(settings, AlertEvent.backupFailed(database, new DbBackupException(ExitCode.FAILURE,
+                    "the backup was written locally (" + report.path() + ") but the offsite copy failed: " + report.offsite().error(),
+                    "fix the BACKUP_OFFSITE_* settings, then run 'dbbackup sync' to copy it"), 1));
+        } else if (report.retentionError() != null) {
             send(settings, AlertEvent.backupFailed(database, new DbBackupException(ExitCode.FAILURE,
                     "the backup succeeded but retention failed: " + report.retentionError(), "check the permissions of the backup folder"), 1));
         } else {
