@@ -18,7 +18,9 @@ public final class Main {
         if (args.length > 0 && args[0].equals("dbbackup")) {
             args = java.util.Arrays.copyOfRange(args, 1, args.length);
         }
-        if (firstCommand(args).equals("schedule")) {
+        boolean helpOnly = java.util.Arrays.stream(args).anyMatch(a -> a.equals("-h") || a.equals("--help") || a.equals("-V")
+                || a.equals("--version"));
+        if (firstCommand(args).equals("schedule") && !helpOnly) {
             System.setProperty("quarkus.http.host-enabled", "true");
             System.setProperty("quarkus.scheduler.start-mode", "forced");
         }
