@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
                 "  dbbackup backup --type weekly --backup-dir /mnt/backups",
                 "  DATABASE_URL=postgresql://app@db:5432/app dbbackup backup --retention-days 3",
                 "  dbbackup backup --dry-run                # print what would be written and deleted",
-                "  BACKUP_OFFSITE_URL=s3://my-bucket/app dbbackup backup --offsite only   # see docs/offsite.md"})
+                "  BACKUP_OFFSITE_URL=s3://my-bucket/app dbbackup backup --offsite only   # see docs/offsite.md",
+                "  BACKUP_ENCRYPTION_PASSPHRASE_FILE=/run/secrets/backup_pass dbbackup backup   # → .sql.gz.gpg",
+                "  dbbackup backup --encryption-public-key /etc/dbbackup/ops.asc   # only the secret key's holder can read it"})
 public class BackupCommand implements Callable<Integer> {
 
     @Spec
@@ -39,6 +41,9 @@ public class BackupCommand implements Callable<Integer> {
 
     @Mixin
     RetentionOptions retention;
+
+    @Mixin
+    EncryptOptions encryption;
 
     @Option(names = "--type", paramLabel = "TYPE", defaultValue = "auto",
             description = "auto, daily, weekly or monthly (default auto).")
@@ -69,6 +74,7 @@ public class BackupCommand implements Callable<Integer> {
         Optional<BackupType> requested = parseType(type);
         java.util.Map<String, String> flags = new java.util.HashMap<>(retention.flags());
         CommonOptions.putIfSet(flags, dev.dbbackup.config.OffsiteSettingsResolver.MODE, offsite);
+        flags.putAll(encryption.flags());
         Settings settings = common.settings(flags);
         AlertSettings alerting = dryRun ? AlertSettings.none() : AlertSettings.resolve(common.sources());
         BackupOperation.BackupReport report;

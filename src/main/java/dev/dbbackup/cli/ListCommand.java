@@ -68,12 +68,12 @@ public class ListCommand implements Callable<Integer> {
             out.flush();
             return ExitCode.OK.code();
         }
-        String header = "%-8s %-19s %10s %-20s %-40s %s";
-        out.println(String.format(header, "TYPE", "CREATED (" + settings.zone().getId() + ")", "SIZE", "STATE", "KEPT BY", "FILE"));
+        String header = "%-8s %-19s %10s %-20s %-40s %-10s %s";
+        out.println(String.format(header, "TYPE", "CREATED (" + settings.zone().getId() + ")", "SIZE", "STATE", "KEPT BY", "ENCRYPTION", "FILE"));
         for (ListOperation.ListedBackup row : rows) {
             String keptBy = row.keep() ? String.join(", ", row.keptBy()) : "deleted at next prune";
             out.println(String.format(header, row.type(), Format.time(Instant.parse(row.created()), settings.zone()),
-                    Format.bytes(row.size()), row.state(), keptBy, row.file()));
+                    Format.bytes(row.size()), row.state(), keptBy, row.encryptionWord(), row.file()));
         }
         out.flush();
         return ExitCode.OK.code();

@@ -1,6 +1,7 @@
 package dev.dbbackup.config;
 
 import dev.dbbackup.engine.DatabaseUrl;
+import dev.dbbackup.pipeline.crypto.EncryptionSettings;
 import dev.dbbackup.retention.RetentionPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,25 +20,30 @@ import java.util.Optional;
  * @param compressionLevel gzip level 1..9
  * @param maxAge    age over which the newest good backup makes health fail (BACKUP_MAX_AGE, default 26 h)
  * @param offsite   the offsite (S3-compatible) store and what backup does with it (BACKUP_OFFSITE_*)
+ * @param encryption how backups are encrypted and which keys open them (BACKUP_ENCRYPTION_*, BACKUP_DECRYPTION_*)
  * @param name      what metrics, alerts and the size history call this database (BACKUP_NAME, default the database name)
  */
 public record Settings(DatabaseUrl databaseUrl, Path backupDir, RetentionPolicy retention, ZoneId zone,
                        Clock clock, int compressionLevel, Optional<Path> logFile, Duration maxAge, OffsiteSettings offsite,
-                       String name) {
+                       EncryptionSettings encryption, String name) {
 
-    /** Settings without an offsite store, named after the database. */
+    /** Settings without an offsite store and without encryption, named after the database. */
     public Settings(DatabaseUrl databaseUrl, Path backupDir, RetentionPolicy retention, ZoneId zone,
                     Clock clock, int compressionLevel, Optional<Path> logFile, Duration maxAge) {
         this(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, OffsiteSettings.none(retention),
-                defaultName(databaseUrl));
+                EncryptionSettings.none(), defaultName(databaseUrl));
     }
 
     public Settings withOffsite(OffsiteSettings newOffsite) {
-        return new Settings(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, newOffsite, name);
+        return new Settings(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, newOffsite, encryption, name);
+    }
+
+    public Settings withEncryption(EncryptionSettings newEncryption) {
+        return new Settings(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, offsite, newEncryption, name);
     }
 
     public Settings withName(String newName) {
-        return new Settings(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, offsite, newName);
+        return new Settings(databaseUrl, backupDir, retention, zone, clock, compressionLevel, logFile, maxAge, offsite, encryption, newName);
     }
 
     /** The database name from the URL, with characters other than letters, digits, '.', '_' and '-' replaced by '_'. */

@@ -1,6 +1,7 @@
 package dev.dbbackup.config;
 
 import dev.dbbackup.engine.DatabaseUrl;
+import dev.dbbackup.pipeline.crypto.EncryptionSettings;
 import dev.dbbackup.retention.RetentionPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -50,7 +51,18 @@ public final class SettingsResolver {
         Duration maxAge = duration(MAX_AGE, sources.get(MAX_AGE).orElse("26h"));
         return new Settings(url, backupDir, retention, zone, clock, level, logFile, maxAge)
                 .withOffsite(OffsiteSettingsResolver.resolve(sources, retention))
+                .withEncryption(encryption(sources))
                 .withName(name(sources, url));
+    }
+
+    private static EncryptionSettings encryption(SettingSources sources) {
+        try {
+            return EncryptionSettings.resolve(sources.get(EncryptionSettings.ENCRYPTION).orElse(null),
+                    sources.get(EncryptionSettings.PASSPHRASE).orElse(null), sources.get(EncryptionSettings.PUBLIC_KEYS).orElse(null),
+                    sources.get(EncryptionSettings.DECRYPTION_KEY).orElse(null), sources.get(EncryptionSettings.DECRYPTION_PASSPHRASE).orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), "see docs/encryption.md");
+        }
     }
 
     private static DatabaseUrl databaseUrl(SettingSources sources) {

@@ -15,6 +15,7 @@ import dev.dbbackup.engine.EngineException;
 import dev.dbbackup.engine.TargetState;
 import dev.dbbackup.pipeline.Compression;
 import dev.dbbackup.pipeline.DumpWriter;
+import dev.dbbackup.pipeline.crypto.Encryption;
 import dev.dbbackup.retention.RetentionPolicy;
 import dev.dbbackup.storage.BackupStore;
 import dev.dbbackup.storage.local.DirectoryLock;
@@ -99,7 +100,8 @@ public class BackupOperation {
         DatabaseEngine engine = engines.forUrl(source);
         requireSource(engine, source);
         Compression compression = Compression.gzip(settings.compressionLevel());
-        BackupName name = BackupName.of(type, started, settings.zone(), 0, ".sql" + compression.suffix());
+        Encryption encryption = EncryptionKeys.forBackup(settings);
+        BackupName name = BackupName.of(type, started, settings.zone(), 0, ".sql" + compression.suffix() + encryption.suffix());
 
         OffsiteSettings.Mode offsiteMode = settings.offsite().mode();
         if (dryRun) {
@@ -120,10 +122,10 @@ public class BackupOperation {
         try {
             if (offsiteMode == OffsiteSettings.Mode.ONLY) {
                 return write(settings, engine, source, options, OffsiteStores.store(settings), settings.offsite().retention(), name, type,
-                        started, compression, abort);
+                        started, compression, encryption, abort);
             }
             BackupReport report = write(settings, engine, source, options, local, settings.retention(), name, type, started, compression,
-                    abort);
+                    encryption, abort);
             if (offsiteMode == OffsiteSettings.Mode.COPY) {
                 report = report.withOffsite(offsiteCopy.afterBackup(settings, new BackupCatalog(local, settings.zone()), report.key()));
             }
@@ -135,7 +137,7 @@ public class BackupOperation {
 
     private BackupReport write(Settings settings, DatabaseEngine engine, DatabaseUrl source, DumpOptions options, BackupStore store,
                                RetentionPolicy retention, BackupName name, BackupType type, Instant started, Compression compression,
-                               BooleanSupplier abort) {
+                               Encryption encryption, BooleanSupplier abort) {
         BackupCatalog catalog = new BackupCatalog(store, settings.zone());
         if (store instanceof LocalBackupStore localStore) {
             try {
@@ -156,7 +158,7 @@ public class BackupOperation {
         DumpWriter.Written written;
         String key;
         try (BackupStore.PendingObject pending = store.create(name.key())) {
-            written = DumpWriter.write(new AbortableOutputStream(pending.output(), abort), compression,
+            written = DumpWriter.write(new AbortableOutputStream(pending.output(), abort), compression, encryption,
                     plain -> engine.dump(source, options, plain));
             key = commitUnique(pending, name);
         } catch (EngineException | IOException e) {
@@ -165,15 +167,15 @@ public class BackupOperation {
         }
         Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
         Instant finished = started.plus(duration);
-        BackupManifest manifest = manifest(settings, engine, type, key, written, started, finished);
+        BackupManifest manifest = manifest(settings, engine, type, key, written, started, finished, encryption);
         try {
             catalog.saveManifest(key, manifest);
         } catch (IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "backup " + store.locate(key) + " was written but its manifest could not be: " + e.getMessage(),
                     "the file has no manifest and is not counted as a good backup; free space or fix permissions and run again", e);
         }
-        LOG.infof("backup written: %s (%d bytes, %d tables, %d rows)", store.locate(key), written.storedBytes(),
-                written.dump().tableRows().size(), manifest.totalRows());
+        LOG.infof("backup written: %s (%d bytes, %d tables, %d rows%s)", store.locate(key), written.storedBytes(),
+                written.dump().tableRows().size(), manifest.totalRows(), encryption.mode().map(m -> ", encrypted: " + m.word()).orElse(""));
 
         List<PruneOperation.PruneItem> plan = List.of();
         List<String> deleted = List.of();
@@ -207,12 +209,13 @@ public class BackupOperation {
         String stamp = BackupName.of(BackupType.DAILY, started, settings.zone(), 0, "").localTime()
                 .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"));
         String base = "pre-restore/pre-restore_" + sanitize(target.database()) + "_" + stamp;
+        Encryption encryption = EncryptionKeys.forBackup(settings);
         try (BackupStore.PendingObject pending = store.create()) {
-            DumpWriter.Written written = DumpWriter.write(pending.output(), Compression.gzip(settings.compressionLevel()),
+            DumpWriter.Written written = DumpWriter.write(pending.output(), Compression.gzip(settings.compressionLevel()), encryption,
                     plain -> engine.dump(target, DumpOptions.defaults(), plain));
             String key = null;
             for (int i = 0; key == null && i < MAX_SAME_SECOND; i++) {
-                String candidate = base + (i == 0 ? "" : "_" + i) + ".sql.gz";
+                String candidate = base + (i == 0 ? "" : "_" + i) + ".sql.gz" + encryption.suffix();
                 try {
                     pending.commit(candidate);
                     key = candidate;
@@ -224,7 +227,7 @@ public class BackupOperation {
                 throw new IOException("too many safety backups in one second");
             }
             BackupManifest manifest = manifest(settings, engine, null, key, written, started,
-                    started.plusNanos(System.nanoTime() - startNanos));
+                    started.plusNanos(System.nanoTime() - startNanos), encryption);
             store.writeSmall(key + ".json", dev.dbbackup.catalog.ManifestCodec.write(manifest));
             LOG.infof("safety backup of the current %s written to %s", target.database(), store.locate(key));
             return store.locate(key);
@@ -281,7 +284,7 @@ public class BackupOperation {
     }
 
     private static BackupManifest manifest(Settings settings, DatabaseEngine engine, BackupType type, String key,
-                                           DumpWriter.Written written, Instant started, Instant finished) {
+                                           DumpWriter.Written written, Instant started, Instant finished, Encryption encryption) {
         long totalRows = written.dump().tableRows().values().stream().mapToLong(Long::longValue).sum();
         return new BackupManifest(
                 BackupManifest.FORMAT_VERSION,
@@ -298,7 +301,7 @@ public class BackupOperation {
                 new BackupManifest.Sizes(written.plainBytes(), written.plainSha256()),
                 new BackupManifest.Sizes(written.storedBytes(), written.storedSha256()),
                 Compression.gzip(settings.compressionLevel()).toString(),
-                null,
+                EncryptionKeys.describe(encryption),
                 new java.util.TreeMap<>(written.dump().tableRows()),
                 totalRows,
                 null,

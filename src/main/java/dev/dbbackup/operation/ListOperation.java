@@ -24,11 +24,25 @@ public class ListOperation {
      *
      * @param state    "ok", "verified", "verification failed", or the manifest problem ("no manifest", …)
      * @param keptBy   the retention reasons when kept; empty when the next prune deletes it
+     * @param encryption how the file is encrypted (mode and key ids, from the manifest); null when it is not
      */
     @RegisterForReflection
     public record ListedBackup(String file, String path, String type, String created, long size, String state,
                                String verifiedAt, String testRestoredAt, Double testRestoreSeconds, Long rows, boolean keep,
-                               List<String> keptBy, List<String> deleteReasons) {
+                               List<String> keptBy, List<String> deleteReasons, BackupManifest.Encryption encryption) {
+
+        /** One word for the table: passphrase, pubkey, gpg (encrypted, mode unknown) or "-". */
+        public String encryptionWord() {
+            return encryption == null ? "-" : encryption.mode() == null ? "gpg" : encryption.mode();
+        }
+    }
+
+    private static BackupManifest.Encryption encryption(CatalogEntry entry) {
+        BackupManifest.Encryption recorded = entry.manifest().map(BackupManifest::encryption).orElse(null);
+        if (recorded == null && dev.dbbackup.pipeline.crypto.Encryption.isEncryptedName(entry.fileName())) {
+            return new BackupManifest.Encryption("openpgp", null, null, null);
+        }
+        return recorded;
     }
 
     public List<ListedBackup> list(Settings settings) {
@@ -53,7 +67,7 @@ public class ListOperation {
                         entry.createdAt().toString(), entry.size(), state, verification == null ? null : verification.at(),
                         testRestore == null ? null : testRestore.at(), testRestore == null ? null : testRestore.durationSeconds(),
                         entry.manifest().map(BackupManifest::totalRows).orElse(null), keep,
-                        keep ? item.decision().reasons() : List.of(), keep ? List.of() : item.decision().reasons()));
+                        keep ? item.decision().reasons() : List.of(), keep ? List.of() : item.decision().reasons(), encryption(entry)));
             }
             return rows;
         } catch (IOException e) {

@@ -10,6 +10,8 @@ import dev.dbbackup.engine.EngineException;
 import dev.dbbackup.engine.RestoreOptions;
 import dev.dbbackup.engine.RestoreSession;
 import dev.dbbackup.engine.ScratchTarget;
+import dev.dbbackup.pipeline.crypto.Decryption;
+import dev.dbbackup.pipeline.crypto.Encryption;
 import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -47,7 +49,10 @@ public class TestRestoreOperation {
         String location = catalog.store().locate(entry.key());
         long start = System.nanoTime();
 
-        VerifyOperation.VerificationResult checked = verifier.verify(catalog, entry, settings.clock().instant());
+        Decryption decryption = Encryption.isEncryptedName(entry.fileName())
+                ? EncryptionKeys.requiredFor(settings, location, entry.manifest()) : Decryption.NONE;
+        EncryptionKeys.requireKeyOpens(decryption, catalog, entry, location);
+        VerifyOperation.VerificationResult checked = verifier.verify(catalog, entry, settings.clock().instant(), decryption, true);
         if (!checked.passed()) {
             return record(catalog, entry, settings, checked, start);
         }
@@ -67,7 +72,7 @@ public class TestRestoreOperation {
         }
         try (scratch; RestoreSession session = engine.beginRestore(scratch.url(), RestoreOptions.defaults())) {
             LOG.infof("test-restore of %s into scratch target %s", location, scratch.url().redacted());
-            RestoreExecution.Checked restored = RestoreExecution.applyAndCheck(session, catalog, entry, location);
+            RestoreExecution.Checked restored = RestoreExecution.applyAndCheck(session, catalog, entry, location, decryption);
             passed.add("test-restore (" + restored.tables() + " tables, " + restored.rows() + " rows)");
             notes.addAll(restored.notes());
         } catch (DbBackupException e) {

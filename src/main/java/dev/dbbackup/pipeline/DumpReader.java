@@ -1,23 +1,42 @@
 package dev.dbbackup.pipeline;
 
+import dev.dbbackup.pipeline.crypto.Decryption;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
 
 /**
- * The read half of the pipeline: stored bytes → size+SHA-256 → decompressor → size+SHA-256 and last
- * line of the plain SQL. Read {@link #plain()} to the end, then ask for the sums.
+ * The read half of the pipeline: stored bytes → size+SHA-256 → decryptor (optional) → decompressor →
+ * size+SHA-256 and last line of the plain SQL. Read {@link #plain()} to the end, then {@link #drain()}
+ * (which also runs the decryptor's integrity check), then ask for the sums.
  */
 public final class DumpReader implements AutoCloseable {
 
     private final HashingInputStream stored;
+    private final InputStream decrypted;
+    private IOException decryptionFailure;
     private final HashingInputStream plainHashing;
     private final LastLineTracker tracker = new LastLineTracker();
     private final InputStream plain;
 
     public DumpReader(InputStream storedBytes, Compression compression) throws IOException {
+        this(storedBytes, compression, Decryption.NONE);
+    }
+
+    /**
+     * With a decryptor, opening is deferred to the first read, so a wrong key or a damaged header surfaces from
+     * {@link #drain()} and {@link #drainStored()} can still hash the whole file.
+     */
+    public DumpReader(InputStream storedBytes, Compression compression, Decryption decryption) throws IOException {
         this.stored = new HashingInputStream(storedBytes);
-        this.plainHashing = new HashingInputStream(compression.decompress(stored));
+        if (decryption == Decryption.NONE) {
+            this.decrypted = stored;
+            this.plainHashing = new HashingInputStream(compression.decompress(stored));
+        } else {
+            this.decrypted = new DeferredInputStream(() -> decryption.decrypt(stored));
+            this.plainHashing = new HashingInputStream(new DeferredInputStream(() -> compression.decompress(decrypted)));
+        }
         this.plain = new FilterInputStream(plainHashing) {
             @Override
             public int read() throws IOException {
@@ -64,6 +83,11 @@ public final class DumpReader implements AutoCloseable {
         while (plain.read(buffer) >= 0) {
             // keep reading
         }
+        if (decrypted != stored) {
+            while (decrypted.read(buffer) >= 0) {
+                // the rest of the decrypted data, so the integrity check at its end runs
+            }
+        }
         while (stored.read(buffer) >= 0) {
             // trailing bytes after the compressed stream count toward the stored checksum
         }
@@ -72,9 +96,23 @@ public final class DumpReader implements AutoCloseable {
     /** After a decompression failure: reads the rest of the stored bytes so their checksum can still be compared. */
     public void drainStored() throws IOException {
         byte[] buffer = new byte[1 << 16];
+        if (decrypted != stored) {
+            try {
+                while (decrypted.read(buffer) >= 0) {
+                    // the decryptor's verdict (wrong key, integrity) explains a decompression failure better
+                }
+            } catch (IOException e) {
+                decryptionFailure = e;
+            }
+        }
         while (stored.read(buffer) >= 0) {
             // hash the rest
         }
+    }
+
+    /** After {@link #drainStored()}: why decryption failed, when it did. */
+    public Optional<IOException> decryptionFailure() {
+        return Optional.ofNullable(decryptionFailure);
     }
 
     public long storedBytes() {

@@ -3,12 +3,13 @@ package dev.dbbackup.pipeline;
 import dev.dbbackup.engine.DumpMarkers;
 import dev.dbbackup.engine.DumpResult;
 import dev.dbbackup.engine.EngineException;
+import dev.dbbackup.pipeline.crypto.Encryption;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * The write half of the pipeline: engine → size+SHA-256 of the plain SQL → compressor →
+ * The write half of the pipeline: engine → size+SHA-256 of the plain SQL → compressor → encryptor (optional) →
  * size+SHA-256 of the stored bytes → sink. Nothing is buffered beyond fixed-size stream buffers.
  */
 public final class DumpWriter {
@@ -31,8 +32,14 @@ public final class DumpWriter {
      * Fails when the dump does not end with the engine end marker: such a dump is never a backup.
      */
     public static Written write(OutputStream sink, Compression compression, DumpBody body) throws IOException, EngineException {
+        return write(sink, compression, Encryption.NONE, body);
+    }
+
+    /** As {@link #write(OutputStream, Compression, DumpBody)}, encrypting the compressed bytes; the stored sums are of the encrypted bytes. */
+    public static Written write(OutputStream sink, Compression compression, Encryption encryption, DumpBody body)
+            throws IOException, EngineException {
         HashingOutputStream stored = new HashingOutputStream(sink);
-        OutputStream compressor = compression.compress(stored);
+        OutputStream compressor = compression.compress(encryption.encrypt(stored));
         PlainTap plain = new PlainTap(compressor);
         DumpResult result = body.writeTo(plain);
         plain.flush();
