@@ -77,7 +77,8 @@ public class InstallCommand implements Callable<Integer> {
         Settings settings = common.settings(flags);
         CronSchedule schedule = CronSchedule.parse(SchedulePlan.SCHEDULE,
                 common.sources().get(SchedulePlan.SCHEDULE).orElse(SchedulePlan.DEFAULT_SCHEDULE), settings.zone());
-        SetupFiles.SetupRequest request = SetupFiles.request(settings, common.sources(), schedule, configFile(), Optional.ofNullable(executable));
+        SetupFiles.SetupRequest request = SetupFiles.request(settings, common.sources(), schedule, configFile(), Optional.ofNullable(executable),
+                System.getenv());
         boolean cronFile = kind.equals("cron") && dir != null;
         List<SetupFiles.SetupFile> files = switch (kind) {
             case "cron" -> List.of(SetupFiles.cron(request, cronFile ? Optional.of(user == null ? System.getProperty("user.name") : user)

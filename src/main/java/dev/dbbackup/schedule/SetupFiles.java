@@ -49,9 +49,21 @@ public final class SetupFiles {
         }
     }
 
-    /** The request for the current settings: what to carry into the job, and the warnings that go with it. */
+    /** Settings whose value is a secret (or holds one): only their {@code _FILE} form is written into a job. */
+    private static final java.util.regex.Pattern SECRET = java.util.regex.Pattern.compile(
+            ".*(PASSWORD|PASSPHRASE|SECRET|TOKEN|ACCESS_KEY|DECRYPTION_KEY|WEBHOOK_URL|PUSHGATEWAY_URL).*");
+
+    /** Environment variables that are not settings of the job. */
+    private static final java.util.Set<String> NOT_CARRIED = java.util.Set.of(SettingsResolver.NOW, "DBBACKUP_CONFIG",
+            SettingsResolver.LOG_FILE, SchedulePlan.SCHEDULE, SchedulePlan.TARGETS_FILE);
+
+    /**
+     * The request for the current settings: what to carry into the job, and the warnings that go with it. Besides the
+     * core settings, every other BACKUP_* / DATABASE_* variable of {@code environment} is carried (encryption, offsite,
+     * alerts …), secrets only as their {@code _FILE} path.
+     */
     public static SetupRequest request(Settings settings, SettingSources sources, CronSchedule schedule, Optional<Path> config,
-                                       Optional<String> executable) {
+                                       Optional<String> executable, Map<String, String> environment) {
         List<String> warnings = new ArrayList<>();
         Map<String, String> carried = new LinkedHashMap<>();
         DatabaseUrl url = settings.databaseUrl();
@@ -72,6 +84,22 @@ public final class SetupFiles {
         if (settings.compressionLevel() != 6) {
             carried.put(SettingsResolver.COMPRESSION_LEVEL, String.valueOf(settings.compressionLevel()));
         }
+        new java.util.TreeMap<>(environment).forEach((name, value) -> {
+            boolean ours = name.startsWith("BACKUP_") || name.startsWith("DATABASE_");
+            String setting = name.endsWith("_FILE") ? name.substring(0, name.length() - "_FILE".length()) : name;
+            if (!ours || value.isBlank() || NOT_CARRIED.contains(setting) || carried.containsKey(setting) || carried.containsKey(name)
+                    || setting.equals(SettingsResolver.DATABASE_PASSWORD) || setting.equals(SettingsResolver.DATABASE_URL)) {
+                return;
+            }
+            if (name.endsWith("_FILE")) {
+                carried.put(name, Path.of(value).toAbsolutePath().normalize().toString());
+            } else if (SECRET.matcher(name).matches()) {
+                warnings.add(name + " is a secret and is not written into the job: set " + name + "_FILE to a file only the job's user"
+                        + " can read (or use --config)");
+            } else {
+                carried.put(name, value);
+            }
+        });
         List<String> command = executable.map(List::of).orElseGet(SetupFiles::selfCommand);
         return new SetupRequest(settings.name(), command, Path.of("").toAbsolutePath(), schedule, carried,
                 config.map(p -> p.toAbsolutePath().normalize()), warnings);
@@ -313,8 +341,13 @@ public final class SetupFiles {
         env.put("BACKUP_DIR", "/backups");
         env.put("BACKUP_SCHEDULE", request.schedule().text());
         env.put("BACKUP_TIMEZONE", request.schedule().zone().getId());
+        List<String> secretFiles = new ArrayList<>();
         request.settings().forEach((name, value) -> {
-            if (!env.containsKey(name) && !name.equals("DATABASE_PASSWORD_FILE")) {
+            if (name.endsWith("_FILE")) {
+                if (!name.equals("DATABASE_PASSWORD_FILE")) {
+                    secretFiles.add(name);
+                }
+            } else if (!env.containsKey(name)) {
                 env.put(name, value);
             }
         });
@@ -326,6 +359,9 @@ public final class SetupFiles {
                 .append("services:\n  backup:\n    image: ").append(image).append('\n')
                 .append("    command: [\"schedule\"]\n    restart: unless-stopped\n    environment:\n");
         env.forEach((name, value) -> yaml.append("      ").append(name).append(": ").append(yamlQuote(value)).append('\n'));
+        for (String name : secretFiles) {
+            yaml.append("      # ").append(name).append(": /run/secrets/…   (add the file as a secret of this service)\n");
+        }
         yaml.append("    volumes:\n");
         volumes.forEach(v -> yaml.append("      - ").append(yamlQuote(v)).append('\n'));
         if (env.containsKey("DATABASE_PASSWORD_FILE")) {

@@ -35,7 +35,8 @@ class SetupFilesTest {
         SettingSources sources = new SettingSources(Map.of(), all, Map.of());
         Settings settings = SettingsResolver.resolve(sources);
         CronSchedule schedule = CronSchedule.parse("BACKUP_SCHEDULE", cron, settings.zone());
-        return new Setup(SetupFiles.request(settings, sources, schedule, Optional.empty(), Optional.of("/usr/local/bin/dbbackup")), settings);
+        return new Setup(SetupFiles.request(settings, sources, schedule, Optional.empty(), Optional.of("/usr/local/bin/dbbackup"), all),
+                settings);
     }
 
     @Test
@@ -72,6 +73,21 @@ class SetupFilesTest {
         assertTrue(line.contains("DATABASE_PASSWORD_FILE=" + passwordFile + " /usr/local/bin/dbbackup backup"), line);
         assertFalse(line.contains("hunter2"), line);
         assertTrue(secretFile.request().warnings().isEmpty());
+    }
+
+    @Test
+    void otherSettingsOfTheEnvironmentGoAlongButSecretsOnlyAsFiles() throws Exception {
+        Path passphrase = Files.writeString(dir.resolve("passphrase"), "correct horse\n");
+        Setup setup = setup("0 2 * * *", Map.of("BACKUP_ENCRYPTION", "passphrase", "BACKUP_ENCRYPTION_PASSPHRASE_FILE", passphrase.toString(),
+                "BACKUP_ALERT_WEBHOOK_URL", "https://hooks.example.com/services/T0/B0/token", "BACKUP_ALERT_ON", "failure,stale",
+                "HOME", "/root"));
+        String line = SetupFiles.cron(setup.request(), Optional.empty(), Optional.empty()).content();
+        assertTrue(line.contains("BACKUP_ENCRYPTION=passphrase "), line);
+        assertTrue(line.contains("BACKUP_ENCRYPTION_PASSPHRASE_FILE=" + passphrase + " "), line);
+        assertTrue(line.contains("BACKUP_ALERT_ON=failure,stale "), line);
+        assertFalse(line.contains("hooks.example.com") || line.contains("correct horse") || line.contains("HOME="), line);
+        assertEquals(List.of("BACKUP_ALERT_WEBHOOK_URL is a secret and is not written into the job: set BACKUP_ALERT_WEBHOOK_URL_FILE"
+                + " to a file only the job's user can read (or use --config)"), setup.request().warnings());
     }
 
     @Test
