@@ -7,6 +7,9 @@ import dev.dbbackup.engine.DumpProgress;
 import dev.dbbackup.operation.BackupOperation;
 import dev.dbbackup.operation.ExitCode;
 import dev.dbbackup.operation.PruneOperation;
+import dev.dbbackup.operation.alert.AlertSettings;
+import dev.dbbackup.operation.alert.Alerts;
+import dev.dbbackup.metrics.MetricsExport;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -58,8 +61,17 @@ public class BackupCommand implements Callable<Integer> {
                     + " to the offsite store; off (env BACKUP_OFFSITE_MODE).")
     String offsite;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Inject
     BackupOperation backup;
+
+    @Inject
+    MetricsExport metricsExport;
+
+    @Inject
+    Alerts alerts;
 
     @Override
     public Integer call() {
@@ -68,7 +80,19 @@ public class BackupCommand implements Callable<Integer> {
         CommonOptions.putIfSet(flags, dev.dbbackup.config.OffsiteSettingsResolver.MODE, offsite);
         flags.putAll(encryption.flags());
         Settings settings = common.settings(flags);
-        BackupOperation.BackupReport report = backup.run(settings, requested, dump.options(DumpProgress.NONE), dryRun);
+        AlertSettings alerting = dryRun ? AlertSettings.none() : AlertSettings.resolve(common.sources());
+        BackupOperation.BackupReport report;
+        try {
+            report = backup.run(settings, requested, dump.options(DumpProgress.NONE), dryRun);
+        } catch (RuntimeException e) {
+            alerts.backupFailed(alerting, settings, e, 1);
+            throw e;
+        } finally {
+            if (!dryRun) {
+                metrics.export(settings, common.sources(), metricsExport);
+            }
+        }
+        alerts.backupSucceeded(alerting, settings, report);
         PrintWriter out = spec.commandLine().getOut();
         if (report.dryRun()) {
             out.println("dry run: would write " + report.path() + " (type " + report.type().word() + ")");

@@ -4,6 +4,7 @@ import dev.dbbackup.config.ConfigException;
 import dev.dbbackup.config.Settings;
 import dev.dbbackup.operation.ExitCode;
 import dev.dbbackup.operation.PruneOperation;
+import dev.dbbackup.metrics.MetricsExport;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -40,8 +41,14 @@ public class PruneCommand implements Callable<Integer> {
                     + " The newest valid backup is always kept.")
     Integer keepLast;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Inject
     PruneOperation prune;
+
+    @Inject
+    MetricsExport metricsExport;
 
     @Override
     public Integer call() {
@@ -50,6 +57,9 @@ public class PruneCommand implements Callable<Integer> {
             throw new ConfigException("--keep-last must be zero or more, got " + keepLast, "e.g. --keep-last 3");
         }
         PruneOperation.PruneReport report = prune.run(settings, dryRun, keepLast, store.choice());
+        if (!dryRun) {
+            metrics.export(settings, common.sources(), metricsExport);
+        }
         PrintWriter out = spec.commandLine().getOut();
         String prefix = dryRun ? "dry run: would " : "";
         for (PruneOperation.PruneItem item : report.items()) {

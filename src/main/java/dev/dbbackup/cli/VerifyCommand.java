@@ -7,6 +7,10 @@ import dev.dbbackup.operation.ExitCode;
 import dev.dbbackup.engine.DatabaseUrl;
 import dev.dbbackup.operation.TestRestoreOperation;
 import dev.dbbackup.operation.VerifyOperation;
+import dev.dbbackup.operation.alert.AlertEvent;
+import dev.dbbackup.operation.alert.AlertSettings;
+import dev.dbbackup.operation.alert.Alerts;
+import dev.dbbackup.metrics.MetricsExport;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.List;
@@ -55,11 +59,20 @@ public class VerifyCommand implements Callable<Integer> {
             description = "PostgreSQL server for the scratch database of --restore (default: the server of DATABASE_URL).")
     String scratchUrl;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Inject
     VerifyOperation verify;
 
     @Inject
     TestRestoreOperation testRestore;
+
+    @Inject
+    MetricsExport metricsExport;
+
+    @Inject
+    Alerts alerts;
 
     @Override
     public Integer call() {
@@ -80,6 +93,9 @@ public class VerifyCommand implements Callable<Integer> {
         } else {
             results = all ? verify.verifyAll(settings) : List.of(verify.verify(settings, target));
         }
+        metrics.export(settings, common.sources(), metricsExport);
+        AlertSettings alerting = AlertSettings.resolve(common.sources());
+        results.stream().filter(r -> !r.passed()).forEach(r -> alerts.send(alerting, AlertEvent.verificationFailed(settings, r)));
         PrintWriter out = spec.commandLine().getOut();
         if (format.equals("json")) {
             out.println(ManifestCodec.toJson(results.stream().map(JsonResult::of).toList()));

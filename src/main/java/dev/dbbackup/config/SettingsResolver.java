@@ -32,6 +32,8 @@ public final class SettingsResolver {
     public static final String LOG_FILE = "BACKUP_LOG_FILE";
     /** Age over which the newest good backup makes the health check fail. */
     public static final String MAX_AGE = "BACKUP_MAX_AGE";
+    /** What metrics, alerts and the size history call the database; defaults to its name from the URL. */
+    public static final String NAME = "BACKUP_NAME";
     /** Fixes "now" (ISO-8601 instant) for rehearsals and tests of the type/retention calendar. */
     public static final String NOW = "DBBACKUP_NOW";
 
@@ -56,7 +58,8 @@ public final class SettingsResolver {
         return new Settings(url, backupDir, retention, zone, clock, level, logFile, maxAge)
                 .withCompression(compression)
                 .withOffsite(OffsiteSettingsResolver.resolve(sources, retention))
-                .withEncryption(encryption(sources));
+                .withEncryption(encryption(sources))
+                .withName(name(sources, url));
     }
 
     private static EncryptionSettings encryption(SettingSources sources) {
@@ -100,6 +103,18 @@ public final class SettingsResolver {
             url = url.withPassword(password.get());
         }
         return url;
+    }
+
+    private static String name(SettingSources sources, DatabaseUrl url) {
+        Optional<String> name = sources.get(NAME).map(String::strip);
+        if (name.isEmpty()) {
+            return Settings.defaultName(url);
+        }
+        if (!name.get().matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new ConfigException(NAME + " '" + name.get() + "' may only hold letters, digits, '.', '_' and '-'",
+                    "pick a short name such as app or billing-db");
+        }
+        return name.get();
     }
 
     private static int nonNegative(SettingSources sources, String name, int defaultValue) {

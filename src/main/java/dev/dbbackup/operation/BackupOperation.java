@@ -23,6 +23,7 @@ import dev.dbbackup.retention.RetentionPolicy;
 import dev.dbbackup.storage.BackupStore;
 import dev.dbbackup.storage.local.DirectoryLock;
 import dev.dbbackup.storage.local.LocalBackupStore;
+import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /** Makes one backup: dump → pipeline → atomic file → manifest, then applies retention. */
@@ -51,6 +53,10 @@ public class BackupOperation {
     @Inject
     OffsiteCopy offsiteCopy;
 
+    @Inject
+    @All
+    List<OperationObserver> observers;
+
     /**
      * What a backup did, or (dry run) would do.
      *
@@ -68,8 +74,31 @@ public class BackupOperation {
 
     /** One backup into BACKUP_DIR/{type}/; {@code requestedType} empty means auto. */
     public BackupReport run(Settings settings, Optional<BackupType> requestedType, DumpOptions options, boolean dryRun) {
+        return run(settings, requestedType, options, dryRun, () -> false);
+    }
+
+    /** As above; once {@code abort} turns true the dump fails at its next write and leaves no file (scheduler shutdown). */
+    public BackupReport run(Settings settings, Optional<BackupType> requestedType, DumpOptions options, boolean dryRun,
+                            BooleanSupplier abort) {
         Instant started = settings.clock().instant();
         BackupType type = requestedType.orElseGet(() -> BackupType.auto(LocalDate.ofInstant(started, settings.zone())));
+        if (dryRun) {
+            return run(settings, type, started, options, true, abort);
+        }
+        long startNanos = System.nanoTime();
+        try {
+            BackupReport report = run(settings, type, started, options, false, abort);
+            OperationObserver.tell(observers, o -> o.backupSucceeded(settings, started, report));
+            return report;
+        } catch (RuntimeException e) {
+            Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
+            OperationObserver.tell(observers, o -> o.backupFailed(settings, started, duration, e));
+            throw e;
+        }
+    }
+
+    private BackupReport run(Settings settings, BackupType type, Instant started, DumpOptions options, boolean dryRun,
+                             BooleanSupplier abort) {
         DatabaseUrl source = settings.databaseUrl();
         DatabaseEngine engine = engines.forUrl(source);
         requireSource(engine, source);
@@ -96,10 +125,10 @@ public class BackupOperation {
         try {
             if (offsiteMode == OffsiteSettings.Mode.ONLY) {
                 return write(settings, engine, source, options, OffsiteStores.store(settings), settings.offsite().retention(), name, type,
-                        started, compression, encryption);
+                        started, compression, encryption, abort);
             }
             BackupReport report = write(settings, engine, source, options, local, settings.retention(), name, type, started, compression,
-                    encryption);
+                    encryption, abort);
             if (offsiteMode == OffsiteSettings.Mode.COPY) {
                 report = report.withOffsite(offsiteCopy.afterBackup(settings, new BackupCatalog(local, settings.zone()), report.key()));
             }
@@ -111,7 +140,7 @@ public class BackupOperation {
 
     private BackupReport write(Settings settings, DatabaseEngine engine, DatabaseUrl source, DumpOptions options, BackupStore store,
                                RetentionPolicy retention, BackupName name, BackupType type, Instant started, Compression compression,
-                               Encryption encryption) {
+                               Encryption encryption, BooleanSupplier abort) {
         BackupCatalog catalog = new BackupCatalog(store, settings.zone());
         if (store instanceof LocalBackupStore localStore) {
             try {
@@ -137,7 +166,8 @@ public class BackupOperation {
             if (ProgressDisplay.current().enabled()) {
                 expectLikeLastTime(catalog, source, meter);
             }
-            written = DumpWriter.write(pending.output(), compression, encryption, plain -> engine.dump(source, metered, plain), meter);
+            written = DumpWriter.write(new AbortableOutputStream(pending.output(), abort), compression, encryption,
+                    plain -> engine.dump(source, metered, plain), meter);
             key = commitUnique(pending, name);
         } catch (EngineException | IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "backup of " + source.database() + " failed: " + e.getMessage(),
@@ -250,7 +280,7 @@ public class BackupOperation {
         try {
             state = engine.inspect(source);
         } catch (EngineException e) {
-            throw new DbBackupException(ExitCode.FAILURE, "cannot reach the database " + source.redacted() + ": " + e.getMessage(),
+            throw new DatabaseUnreachableException("cannot reach the database " + source.redacted() + ": " + e.getMessage(),
                     "check DATABASE_URL, the server and the credentials; no backup was written", e);
         }
         if (!state.exists()) {

@@ -9,7 +9,9 @@ import dev.dbbackup.retention.RetentionCandidate;
 import dev.dbbackup.retention.RetentionDecision;
 import dev.dbbackup.retention.RetentionPlanner;
 import dev.dbbackup.retention.RetentionPolicy;
+import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +25,10 @@ import org.jboss.logging.Logger;
 public class PruneOperation {
 
     private static final Logger LOG = Logger.getLogger(PruneOperation.class);
+
+    @Inject
+    @All
+    List<OperationObserver> observers;
 
     /** One backup and the planner's verdict on it. */
     public record PruneItem(CatalogEntry entry, RetentionDecision decision) {
@@ -48,7 +54,11 @@ public class PruneOperation {
             List<CatalogEntry> entries = catalog.entries();
             List<PruneItem> items = keepLast == null ? plan(entries, catalog, policy, settings.clock().instant())
                     : items(entries, RetentionPlanner.keepLast(candidates(entries), keepLast));
-            return apply(catalog, items, dryRun);
+            PruneReport report = apply(catalog, items, dryRun);
+            if (!dryRun) {
+                OperationObserver.tell(observers, o -> o.pruned(settings, report));
+            }
+            return report;
         } catch (IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "cannot read the backups in " + catalog.store().describe() + ": " + e.getMessage(),
                     store == StoreChoice.OFFSITE ? "check the BACKUP_OFFSITE_* settings" : "check BACKUP_DIR and its permissions", e);

@@ -14,6 +14,7 @@ import dev.dbbackup.pipeline.crypto.Decryption;
 import dev.dbbackup.pipeline.crypto.DecryptionException;
 import dev.dbbackup.pipeline.crypto.Encryption;
 import dev.dbbackup.storage.local.DirectoryLock;
+import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -40,6 +41,10 @@ public class RestoreOperation {
 
     @Inject
     BackupOperation backups;
+
+    @Inject
+    @All
+    List<OperationObserver> observers;
 
     /** @param store where 'latest' is looked for */
     public record RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force, StoreChoice store) {
@@ -113,7 +118,10 @@ public class RestoreOperation {
 
         DirectoryLock lock = FolderLock.hold(settings, "restore");
         try {
-            return restore(settings, request, catalog, entry, location, target, engine, manifest, before, notes, startNanos, decryption);
+            RestoreReport report = restore(settings, request, catalog, entry, location, target, engine, manifest, before, notes, startNanos,
+                    decryption);
+            OperationObserver.tell(observers, o -> o.restored(settings, report));
+            return report;
         } finally {
             FolderLock.release(lock);
         }

@@ -12,6 +12,7 @@ import dev.dbbackup.engine.RestoreSession;
 import dev.dbbackup.engine.ScratchTarget;
 import dev.dbbackup.pipeline.crypto.Decryption;
 import dev.dbbackup.pipeline.crypto.Encryption;
+import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -35,6 +36,10 @@ public class TestRestoreOperation {
 
     @Inject
     VerifyOperation verifier;
+
+    @Inject
+    @All
+    List<OperationObserver> observers;
 
     /** @param scratchUrl where to create the scratch database (PostgreSQL: another server); empty means beside DATABASE_URL */
     public VerifyOperation.VerificationResult run(Settings settings, String backup, Optional<DatabaseUrl> scratchUrl) {
@@ -80,9 +85,11 @@ public class TestRestoreOperation {
         return record(catalog, entry, settings, result, start);
     }
 
-    private static VerifyOperation.VerificationResult record(BackupCatalog catalog, CatalogEntry entry, Settings settings,
-                                                             VerifyOperation.VerificationResult result, long start) {
-        double seconds = Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0;
+    private VerifyOperation.VerificationResult record(BackupCatalog catalog, CatalogEntry entry, Settings settings,
+                                                      VerifyOperation.VerificationResult result, long start) {
+        Duration duration = Duration.ofNanos(System.nanoTime() - start);
+        OperationObserver.tell(observers, o -> o.testRestored(settings, result, duration));
+        double seconds = duration.toMillis() / 1000.0;
         Optional<BackupManifest> current = reread(catalog, entry);
         if (current.isPresent()) {
             BackupManifest.Verification outcome = new BackupManifest.Verification(result.passed() ? "passed" : "failed",

@@ -10,7 +10,9 @@ import dev.dbbackup.pipeline.DumpReader;
 import dev.dbbackup.pipeline.crypto.Decryption;
 import dev.dbbackup.pipeline.crypto.DecryptionException;
 import dev.dbbackup.pipeline.crypto.Encryption;
+import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -28,6 +30,10 @@ import org.jboss.logging.Logger;
 public class VerifyOperation {
 
     private static final Logger LOG = Logger.getLogger(VerifyOperation.class);
+
+    @Inject
+    @All
+    List<OperationObserver> observers;
 
     /**
      * The outcome for one backup.
@@ -49,7 +55,9 @@ public class VerifyOperation {
     public VerificationResult verify(Settings settings, String backup) {
         BackupLocator.Located located = BackupLocator.locate(settings, backup, false);
         Decryption keys = Encryption.isEncryptedName(located.entry().fileName()) ? EncryptionKeys.forReading(settings) : Decryption.NONE;
-        return verify(located.catalog(), located.entry(), settings.clock().instant(), keys, false);
+        VerificationResult result = verify(located.catalog(), located.entry(), settings.clock().instant(), keys, false);
+        OperationObserver.tell(observers, o -> o.verified(settings, result));
+        return result;
     }
 
     /** Verifies every backup in BACKUP_DIR, newest first. */
@@ -61,7 +69,9 @@ public class VerifyOperation {
             boolean anyEncrypted = entries.stream().anyMatch(e -> Encryption.isEncryptedName(e.fileName()));
             Decryption keys = anyEncrypted ? EncryptionKeys.forReading(settings) : Decryption.NONE;
             for (CatalogEntry entry : entries) {
-                results.add(verify(catalog, entry, settings.clock().instant(), keys, false));
+                VerificationResult result = verify(catalog, entry, settings.clock().instant(), keys, false);
+                OperationObserver.tell(observers, o -> o.verified(settings, result));
+                results.add(result);
             }
         } catch (IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "cannot read the backups in " + catalog.store().describe() + ": " + e.getMessage(),
