@@ -268,6 +268,18 @@ class ScheduleCliIT {
     }
 
     @Test
+    void aPostgresqlServerThatRefusesConnectionsIsRetriedAndItsPasswordNeverShown() throws Exception {
+        int closed = ScheduleProcess.freePort();
+        try (ScheduleProcess scheduler = ScheduleProcess.start(dir, Map.of("DATABASE_URL", "postgresql://app:hunter2@127.0.0.1:" + closed + "/app",
+                "BACKUP_RETRIES", "1", "BACKUP_RETRY_DELAY", "1s"), "schedule")) {
+            scheduler.awaitLog("[app] backup failed after 2 attempts", WAIT);
+            assertTrue(scheduler.log().contains("retrying in 1 s (1 of 1 retries left)"), scheduler.log());
+            assertEquals(0, scheduler.terminate(WAIT), scheduler.log());
+            assertFalse(scheduler.log().contains("hunter2"), scheduler.log());
+        }
+    }
+
+    @Test
     void aDatabaseThatComesBackDuringTheRetriesIsBackedUpWithoutAlert() throws Exception {
         Files.createDirectories(dir.resolve("app.db"));
         List<String> alerts = new CopyOnWriteArrayList<>();
