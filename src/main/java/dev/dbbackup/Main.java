@@ -3,7 +3,10 @@ package dev.dbbackup;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
-/** Entry point: HTTP (health, metrics) is switched on only for the long-running schedule command. */
+/**
+ * Entry point: HTTP (health, metrics) and the quarkus-scheduler thread are switched on only for the long-running
+ * schedule command; one-shot commands open no port and start no scheduler.
+ */
 @QuarkusMain
 public final class Main {
 
@@ -15,8 +18,11 @@ public final class Main {
         if (args.length > 0 && args[0].equals("dbbackup")) {
             args = java.util.Arrays.copyOfRange(args, 1, args.length);
         }
-        if (firstCommand(args).equals("schedule")) {
+        boolean helpOnly = java.util.Arrays.stream(args).anyMatch(a -> a.equals("-h") || a.equals("--help") || a.equals("-V")
+                || a.equals("--version"));
+        if (firstCommand(args).equals("schedule") && !helpOnly) {
             System.setProperty("quarkus.http.host-enabled", "true");
+            System.setProperty("quarkus.scheduler.start-mode", "forced");
         }
         Quarkus.run(DbBackupApplication.class, args);
     }

@@ -2,6 +2,7 @@ package dev.dbbackup.catalog;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,7 +25,7 @@ public record BackupManifest(
         Sizes plain,
         Sizes stored,
         String compression,
-        String encryption,
+        Encryption encryption,
         Map<String, Long> tables,
         long totalRows,
         Verification verification,
@@ -34,6 +35,24 @@ public record BackupManifest(
 
     @RegisterForReflection
     public record Sizes(long bytes, String sha256) {
+    }
+
+    /**
+     * How the stored file is encrypted: never key material or passphrases, only what names the key needed.
+     *
+     * @param format     "openpgp"
+     * @param mode       "passphrase" or "pubkey"; null when unknown (a .gpg file this tool did not write)
+     * @param recipients for "pubkey": the keys that open it
+     */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Encryption(String format, String mode, String cipher, List<RecipientKey> recipients) {
+    }
+
+    /** A public key a backup is encrypted to: its encryption subkey id, primary key fingerprint and user id. */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RecipientKey(String keyId, String fingerprint, String userId) {
     }
 
     /** The newest verification or test-restore: what was checked, when, how long it took, and whether it passed. */

@@ -34,6 +34,8 @@ public class CommonOptions {
     @Option(names = {"-q", "--quiet"}, description = "Log warnings and errors only.")
     boolean quiet;
 
+    private SettingSources sources;
+
     /** Resolves and validates the settings, with {@code extraFlags} (env names → values) from the command's own flags. */
     public Settings settings(Map<String, String> extraFlags) {
         LogSetup.level(verbose, quiet);
@@ -42,13 +44,23 @@ public class CommonOptions {
         putIfSet(flags, SettingsResolver.BACKUP_DIR, backupDir);
         putIfSet(flags, SettingsResolver.LOG_FILE, logFile);
         putIfSet(flags, SettingsResolver.COMPRESSION, compression);
-        Settings settings = SettingsResolver.resolve(SettingSources.load(flags, config));
-        settings.logFile().ifPresent(LogSetup::appendTo);
+        sources = SettingSources.load(flags, config);
+        Settings settings = SettingsResolver.resolve(sources);
+        if (settings.logFile().isPresent()) {
+            long maxBytes = LogSetup.size(LogSetup.MAX_SIZE, sources.get(LogSetup.MAX_SIZE).orElse("10M"));
+            int keep = LogSetup.keep(sources.get(LogSetup.KEEP).orElse("5"));
+            LogSetup.appendTo(settings.logFile().get(), maxBytes, keep);
+        }
         return settings;
     }
 
     public Settings settings() {
         return settings(Map.of());
+    }
+
+    /** The sources behind the last {@link #settings} call, for settings other layers read (alerts, scheduler). */
+    public SettingSources sources() {
+        return sources;
     }
 
     static void putIfSet(Map<String, String> flags, String name, Object value) {

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @TopCommand
 @Command(name = "dbbackup", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Verified, rotated, compressed plain-SQL backups of SQLite and PostgreSQL databases.",
-        subcommands = {BackupCommand.class, RestoreCommand.class, ListCommand.class, VerifyCommand.class, PruneCommand.class, HealthCommand.class})
+        subcommands = {BackupCommand.class, RestoreCommand.class, ListCommand.class, VerifyCommand.class, PruneCommand.class, HealthCommand.class,
+                SyncCommand.class, ScheduleCommand.class, InstallCommand.class})
 public class DbBackupCommand {
 
     /** The exit-code table and settings precedence, printed under the top-level --help. */

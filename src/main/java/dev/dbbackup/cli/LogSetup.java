@@ -6,10 +6,13 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import org.jboss.logmanager.Logger;
 import org.jboss.logmanager.formatters.PatternFormatter;
-import org.jboss.logmanager.handlers.FileHandler;
+import org.jboss.logmanager.handlers.SizeRotatingFileHandler;
 import dev.dbbackup.config.ConfigException;
 
-/** Adjusts logging at run time: verbosity, and --log-file appending the same lines as stderr. */
+/**
+ * Adjusts logging at run time: verbosity, and --log-file appending the same lines as stderr, rotated by size
+ * (BACKUP_LOG_MAX_SIZE, default 10M; BACKUP_LOG_KEEP older files, default 5: backup.log.1 … backup.log.5).
+ */
 final class LogSetup {
 
     private static final String FORMAT = "%d{yyyy-MM-dd HH:mm:ss} %-5p %s%e%n";
@@ -23,7 +26,10 @@ final class LogSetup {
         Logger.getLogger("dev.dbbackup").setLevel(level);
     }
 
-    static synchronized void appendTo(Path file) {
+    static final String MAX_SIZE = "BACKUP_LOG_MAX_SIZE";
+    static final String KEEP = "BACKUP_LOG_KEEP";
+
+    static synchronized void appendTo(Path file, long maxBytes, int keep) {
         if (fileAttached) {
             return;
         }
@@ -32,7 +38,9 @@ final class LogSetup {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            FileHandler handler = new FileHandler(file.toString(), true);
+            SizeRotatingFileHandler handler = new SizeRotatingFileHandler(file.toFile(), true);
+            handler.setRotateSize(maxBytes);
+            handler.setMaxBackupIndex(keep);
             handler.setFormatter(new PatternFormatter(FORMAT));
             handler.setAutoFlush(true);
             Logger root = Logger.getLogger("");
@@ -47,5 +55,37 @@ final class LogSetup {
             throw new ConfigException("log file " + file + " cannot be opened for appending (" + e.getClass().getSimpleName() + ")",
                     "fix --log-file / BACKUP_LOG_FILE or the folder's permissions");
         }
+    }
+
+    static int keep(String value) {
+        try {
+            int keep = Integer.parseInt(value.strip());
+            if (keep >= 0 && keep <= 1000) {
+                return keep;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(KEEP + " '" + value + "' must be a number of old log files from 0 to 1000", "e.g. BACKUP_LOG_KEEP=5");
+    }
+
+    /** A size such as 10M, 500K, 1G or a number of bytes. */
+    static long size(String setting, String value) {
+        String v = value.strip().toUpperCase(java.util.Locale.ROOT).replaceAll("I?B$", "");
+        try {
+            long factor = switch (v.isEmpty() ? ' ' : v.charAt(v.length() - 1)) {
+                case 'K' -> 1024L;
+                case 'M' -> 1024L * 1024;
+                case 'G' -> 1024L * 1024 * 1024;
+                default -> 1;
+            };
+            long number = Long.parseLong(factor == 1 ? v : v.substring(0, v.length() - 1));
+            if (number > 0) {
+                return number * factor;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(setting + " '" + value + "' is not a size", "use e.g. 10M, 500K or 1G");
     }
 }

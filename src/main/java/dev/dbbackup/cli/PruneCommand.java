@@ -4,6 +4,7 @@ import dev.dbbackup.config.ConfigException;
 import dev.dbbackup.config.Settings;
 import dev.dbbackup.operation.ExitCode;
 import dev.dbbackup.operation.PruneOperation;
+import dev.dbbackup.metrics.MetricsExport;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "prune", mixinStandardHelpOptions = true,
         description = "Apply retention alone: print each backup with its keep/delete reason and delete what it says.",
         footer = {"", "Examples:", "  dbbackup prune --dry-run", "  dbbackup prune --retention-days 3",
-                "  dbbackup prune --keep-last 3 --dry-run   # the seed's disk-full recipe, safely"})
+                "  dbbackup prune --keep-last 3 --dry-run   # the seed's disk-full recipe, safely",
+                "  dbbackup prune --store offsite --dry-run # the offsite store, with BACKUP_OFFSITE_RETENTION_*"})
 public class PruneCommand implements Callable<Integer> {
 
     @Spec
@@ -28,6 +30,9 @@ public class PruneCommand implements Callable<Integer> {
     @Mixin
     RetentionOptions retention;
 
+    @Mixin
+    StoreOption store;
+
     @Option(names = "--dry-run", description = "Print the plan; delete nothing.")
     boolean dryRun;
 
@@ -36,16 +41,25 @@ public class PruneCommand implements Callable<Integer> {
                     + " The newest valid backup is always kept.")
     Integer keepLast;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Inject
     PruneOperation prune;
 
+    @Inject
+    MetricsExport metricsExport;
+
     @Override
     public Integer call() {
-        Settings settings = common.settings(retention.flags());
+        Settings settings = common.settings(store.retentionFlags(retention));
         if (keepLast != null && keepLast < 0) {
             throw new ConfigException("--keep-last must be zero or more, got " + keepLast, "e.g. --keep-last 3");
         }
-        PruneOperation.PruneReport report = prune.run(settings, dryRun, keepLast);
+        PruneOperation.PruneReport report = prune.run(settings, dryRun, keepLast, store.choice());
+        if (!dryRun) {
+            metrics.export(settings, common.sources(), metricsExport);
+        }
         PrintWriter out = spec.commandLine().getOut();
         String prefix = dryRun ? "dry run: would " : "";
         for (PruneOperation.PruneItem item : report.items()) {

@@ -21,7 +21,10 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
                 "  dbbackup restore latest --dry-run",
                 "  dbbackup restore backups/daily/backup_daily_20251103_020000.sql.gz --database-url sqlite:///./recovery.db --yes",
-                "  dbbackup restore latest --clean --yes      # replace the current database (safety backup first)"})
+                "  dbbackup restore latest --clean --yes      # replace the current database (safety backup first)",
+                "  dbbackup restore latest --store offsite --database-url sqlite:///./app.db --yes   # after losing the server",
+                "  dbbackup restore s3://my-bucket/app/daily/backup_daily_20251103_020000.sql.gz --yes",
+                "  BACKUP_DECRYPTION_PASSPHRASE_FILE=key.pass dbbackup restore latest --decryption-key backup-key.asc --yes"})
 public class RestoreCommand implements Callable<Integer> {
 
     @Spec
@@ -30,8 +33,15 @@ public class RestoreCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Parameters(index = "0", paramLabel = "FILE|latest", description = "A backup file, or 'latest' for the newest good backup in BACKUP_DIR.")
+    @Mixin
+    DecryptOptions decryption;
+
+    @Parameters(index = "0", paramLabel = "FILE|URL|latest",
+            description = "A backup file, an s3://bucket/prefix/… URL, or 'latest' for the newest good backup in BACKUP_DIR (or offsite with --store offsite).")
     String backup;
+
+    @Mixin
+    StoreOption store;
 
     @Option(names = "--dry-run", description = "Validate and check the target; write nothing.")
     boolean dryRun;
@@ -50,9 +60,9 @@ public class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Settings settings = common.settings();
+        Settings settings = common.settings(decryption.flags());
         RestoreOperation.RestoreReport report = restore.run(settings,
-                new RestoreOperation.RestoreRequest(backup, dryRun, yes, clean, force), new TerminalConfirmation());
+                new RestoreOperation.RestoreRequest(backup, dryRun, yes, clean, force, store.choice()), new TerminalConfirmation());
         PrintWriter out = spec.commandLine().getOut();
         if (report.dryRun()) {
             out.println("dry run: " + report.backupLocation() + " passed validation");

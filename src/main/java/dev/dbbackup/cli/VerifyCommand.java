@@ -7,6 +7,10 @@ import dev.dbbackup.operation.ExitCode;
 import dev.dbbackup.engine.DatabaseUrl;
 import dev.dbbackup.operation.TestRestoreOperation;
 import dev.dbbackup.operation.VerifyOperation;
+import dev.dbbackup.operation.alert.AlertEvent;
+import dev.dbbackup.operation.alert.AlertSettings;
+import dev.dbbackup.operation.alert.Alerts;
+import dev.dbbackup.metrics.MetricsExport;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.List;
@@ -21,7 +25,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Check backups without restoring: size and SHA-256 against the manifest, full decompression,"
-                + " and the end-of-dump marker. Exit code 0 when all pass, 3 when any fails."},
+                + " and the end-of-dump marker. Exit code 0 when all pass, 3 when any fails.",
+                "An encrypted backup (.gpg) is checked against its manifest without the key; with the key"
+                        + " (BACKUP_ENCRYPTION_PASSPHRASE_FILE, or --decryption-key) it is also decrypted and its SQL checked."},
         footer = {"", "Examples:", "  dbbackup verify latest", "  dbbackup verify backups/daily/backup_daily_20251103_020000.sql.gz",
                 "  dbbackup verify --all --format json",
                 "  dbbackup verify --restore latest          # test-restore into a scratch target"})
@@ -32,6 +38,9 @@ public class VerifyCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    DecryptOptions decryption;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE|latest", description = "A backup file, or 'latest' (default).")
     String backup;
@@ -50,11 +59,20 @@ public class VerifyCommand implements Callable<Integer> {
             description = "PostgreSQL server for the scratch database of --restore (default: the server of DATABASE_URL).")
     String scratchUrl;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Inject
     VerifyOperation verify;
 
     @Inject
     TestRestoreOperation testRestore;
+
+    @Inject
+    MetricsExport metricsExport;
+
+    @Inject
+    Alerts alerts;
 
     @Override
     public Integer call() {
@@ -64,7 +82,7 @@ public class VerifyCommand implements Callable<Integer> {
         if (all && backup != null) {
             throw new ConfigException("verify takes either FILE or --all, not both", "drop one of them");
         }
-        Settings settings = common.settings();
+        Settings settings = common.settings(decryption.flags());
         String target = backup == null ? "latest" : backup;
         List<VerifyOperation.VerificationResult> results;
         if (restore) {
@@ -75,6 +93,9 @@ public class VerifyCommand implements Callable<Integer> {
         } else {
             results = all ? verify.verifyAll(settings) : List.of(verify.verify(settings, target));
         }
+        metrics.export(settings, common.sources(), metricsExport);
+        AlertSettings alerting = AlertSettings.resolve(common.sources());
+        results.stream().filter(r -> !r.passed()).forEach(r -> alerts.send(alerting, AlertEvent.verificationFailed(settings, r)));
         PrintWriter out = spec.commandLine().getOut();
         if (format.equals("json")) {
             out.println(ManifestCodec.toJson(results.stream().map(JsonResult::of).toList()));

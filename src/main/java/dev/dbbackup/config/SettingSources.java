@@ -73,6 +73,27 @@ public final class SettingSources {
         return values;
     }
 
+    /**
+     * These sources with {@code values} (setting name → value) winning over every layer; a {@code NAME_FILE} key
+     * is read as the secret for NAME. Used for the targets of the scheduler, whose own keys beat flags and environment.
+     */
+    public SettingSources overriddenBy(Map<String, String> values) {
+        Map<String, String> merged = new java.util.HashMap<>(flags);
+        for (Map.Entry<String, String> entry : values.entrySet()) {
+            String name = entry.getKey();
+            if (name.endsWith("_FILE")) {
+                String setting = name.substring(0, name.length() - "_FILE".length());
+                if (values.containsKey(setting)) {
+                    throw new ConfigException(setting + " and " + name + " are both set", "set only one of them");
+                }
+                merged.put(setting, readSecretFile(name, Path.of(entry.getValue())));
+            } else {
+                merged.put(name, entry.getValue());
+            }
+        }
+        return new SettingSources(merged, environment, configFile);
+    }
+
     /** The value of a setting, or empty when no source sets it. */
     public Optional<String> get(String name) {
         String flag = flags.get(name);

@@ -2,6 +2,7 @@ package dev.dbbackup.config;
 
 import dev.dbbackup.engine.DatabaseUrl;
 import dev.dbbackup.pipeline.Compression;
+import dev.dbbackup.pipeline.crypto.EncryptionSettings;
 import dev.dbbackup.retention.RetentionPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,6 +32,8 @@ public final class SettingsResolver {
     public static final String LOG_FILE = "BACKUP_LOG_FILE";
     /** Age over which the newest good backup makes the health check fail. */
     public static final String MAX_AGE = "BACKUP_MAX_AGE";
+    /** What metrics, alerts and the size history call the database; defaults to its name from the URL. */
+    public static final String NAME = "BACKUP_NAME";
     /** Fixes "now" (ISO-8601 instant) for rehearsals and tests of the type/retention calendar. */
     public static final String NOW = "DBBACKUP_NOW";
 
@@ -52,7 +55,21 @@ public final class SettingsResolver {
         Compression compression = compression(sources, level);
         Optional<Path> logFile = sources.get(LOG_FILE).filter(s -> !s.isBlank()).map(Path::of);
         Duration maxAge = duration(MAX_AGE, sources.get(MAX_AGE).orElse("26h"));
-        return new Settings(url, backupDir, retention, zone, clock, level, logFile, maxAge, compression);
+        return new Settings(url, backupDir, retention, zone, clock, level, logFile, maxAge)
+                .withCompression(compression)
+                .withOffsite(OffsiteSettingsResolver.resolve(sources, retention))
+                .withEncryption(encryption(sources))
+                .withName(name(sources, url));
+    }
+
+    private static EncryptionSettings encryption(SettingSources sources) {
+        try {
+            return EncryptionSettings.resolve(sources.get(EncryptionSettings.ENCRYPTION).orElse(null),
+                    sources.get(EncryptionSettings.PASSPHRASE).orElse(null), sources.get(EncryptionSettings.PUBLIC_KEYS).orElse(null),
+                    sources.get(EncryptionSettings.DECRYPTION_KEY).orElse(null), sources.get(EncryptionSettings.DECRYPTION_PASSPHRASE).orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage(), "see docs/encryption.md");
+        }
     }
 
     private static Compression compression(SettingSources sources, int gzipLevel) {
@@ -86,6 +103,18 @@ public final class SettingsResolver {
             url = url.withPassword(password.get());
         }
         return url;
+    }
+
+    private static String name(SettingSources sources, DatabaseUrl url) {
+        Optional<String> name = sources.get(NAME).map(String::strip);
+        if (name.isEmpty()) {
+            return Settings.defaultName(url);
+        }
+        if (!name.get().matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new ConfigException(NAME + " '" + name.get() + "' may only hold letters, digits, '.', '_' and '-'",
+                    "pick a short name such as app or billing-db");
+        }
+        return name.get();
     }
 
     private static int nonNegative(SettingSources sources, String name, int defaultValue) {

@@ -2,12 +2,28 @@ package dev.dbbackup.engine;
 
 import java.util.List;
 
-/** Engine-independent dump options; engines ignore what they do not support. */
+/**
+ * Engine-independent dump options; engines ignore what they do not support.
+ * {@code dumper}: which program writes a PostgreSQL dump (the built-in one unless --dumper pg_dump).
+ */
 public record DumpOptions(List<String> schemas, List<String> excludeSchemas, List<String> excludeTableData,
-                          boolean noOwner, boolean noPrivileges, int jobs, DumpProgress progress) {
+                          boolean noOwner, boolean noPrivileges, int jobs, DumpProgress progress, Dumper dumper) {
+
+    /** --dumper: the built-in JDBC dumper, or the pg_dump found on PATH. */
+    public enum Dumper { BUILT_IN, PG_DUMP }
+
+    /** The options without a dumper choice: the built-in dumper. */
+    public DumpOptions(List<String> schemas, List<String> excludeSchemas, List<String> excludeTableData,
+                       boolean noOwner, boolean noPrivileges, int jobs, DumpProgress progress) {
+        this(schemas, excludeSchemas, excludeTableData, noOwner, noPrivileges, jobs, progress, Dumper.BUILT_IN);
+    }
 
     public static DumpOptions defaults() {
-        return new DumpOptions(List.of(), List.of(), List.of(), false, false, 1, DumpProgress.NONE);
+        return new DumpOptions(List.of(), List.of(), List.of(), false, false, 1, DumpProgress.NONE, Dumper.BUILT_IN);
+    }
+
+    public DumpOptions withDumper(Dumper other) {
+        return new DumpOptions(schemas, excludeSchemas, excludeTableData, noOwner, noPrivileges, jobs, progress, other);
     }
 
     /** The same options reporting to {@code other}; must copy every other component (keep it in step with the record). */

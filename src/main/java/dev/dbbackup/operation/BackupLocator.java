@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Finds the backup a command names: a file path anywhere, or 'latest' in BACKUP_DIR. */
+/** Finds the backup a command names: a file path anywhere, an s3:// URL, or 'latest' in BACKUP_DIR or the offsite store. */
 public final class BackupLocator {
 
     private BackupLocator() {
@@ -23,13 +23,22 @@ public final class BackupLocator {
      *                 false takes the newest of any state (verify, so a bad newest backup is reported)
      */
     public static Located locate(Settings settings, String backup, boolean onlyGood) {
+        return locate(settings, backup, onlyGood, StoreChoice.LOCAL);
+    }
+
+    /** As above; {@code store} says where 'latest' is looked for (a path or URL names its own store). */
+    public static Located locate(Settings settings, String backup, boolean onlyGood, StoreChoice store) {
         try {
             if ("latest".equals(backup)) {
-                BackupCatalog catalog = Stores.catalog(settings);
+                BackupCatalog catalog = OffsiteStores.catalog(settings, store);
                 Optional<CatalogEntry> entry = onlyGood ? catalog.latestGood() : catalog.entries().stream().findFirst();
+                String list = store == StoreChoice.OFFSITE ? "dbbackup list --store offsite" : "dbbackup list";
                 return new Located(catalog, entry.orElseThrow(() -> new DbBackupException(ExitCode.NOT_FOUND,
                         "no " + (onlyGood ? "good " : "") + "backup in " + catalog.store().describe() + " for 'latest'",
-                        "run 'dbbackup list' to see the backups, or name a file")));
+                        "run '" + list + "' to see the backups, or name a file")));
+            }
+            if (OffsiteStores.isUrl(backup)) {
+                return OffsiteStores.locate(settings, backup);
             }
             Path file = Path.of(backup).toAbsolutePath().normalize();
             if (!Files.isRegularFile(file)) {
@@ -43,7 +52,8 @@ public final class BackupLocator {
             return new Located(catalog, entry);
         } catch (IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "cannot read the backups: " + e.getMessage(),
-                    "check BACKUP_DIR and its permissions", e);
+                    store == StoreChoice.OFFSITE || OffsiteStores.isUrl(backup) ? "check the BACKUP_OFFSITE_* settings"
+                            : "check BACKUP_DIR and its permissions", e);
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.dbbackup.catalog.BackupName;
 import dev.dbbackup.catalog.BackupType;
 import dev.dbbackup.catalog.CatalogEntry;
 import dev.dbbackup.config.ConfigException;
+import dev.dbbackup.config.OffsiteSettings;
 import dev.dbbackup.config.Settings;
 import dev.dbbackup.engine.DatabaseEngine;
 import dev.dbbackup.engine.DatabaseUrl;
@@ -17,9 +18,12 @@ import dev.dbbackup.pipeline.Compression;
 import dev.dbbackup.pipeline.DumpWriter;
 import dev.dbbackup.pipeline.ProgressDisplay;
 import dev.dbbackup.pipeline.TransferMeter;
+import dev.dbbackup.pipeline.crypto.Encryption;
+import dev.dbbackup.retention.RetentionPolicy;
 import dev.dbbackup.storage.BackupStore;
 import dev.dbbackup.storage.local.DirectoryLock;
 import dev.dbbackup.storage.local.LocalBackupStore;
+import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -30,6 +34,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /** Makes one backup: dump → pipeline → atomic file → manifest, then applies retention. */
@@ -45,63 +50,124 @@ public class BackupOperation {
     @Inject
     PruneOperation prune;
 
-    /** What a backup did, or (dry run) would do. */
+    @Inject
+    OffsiteCopy offsiteCopy;
+
+    @Inject
+    @All
+    List<OperationObserver> observers;
+
+    /**
+     * What a backup did, or (dry run) would do.
+     *
+     * @param offsite the offsite copy of {@code --offsite copy}; null when there was none
+     */
     public record BackupReport(String key, String path, BackupType type, boolean dryRun, long plainBytes, long storedBytes,
                                int tables, long rows, Duration duration, List<PruneOperation.PruneItem> retention,
-                               List<String> deleted, String retentionError) {
+                               List<String> deleted, String retentionError, OffsiteCopy.Result offsite) {
+
+        BackupReport withOffsite(OffsiteCopy.Result result) {
+            return new BackupReport(key, path, type, dryRun, plainBytes, storedBytes, tables, rows, duration, retention, deleted,
+                    retentionError, result);
+        }
     }
 
     /** One backup into BACKUP_DIR/{type}/; {@code requestedType} empty means auto. */
     public BackupReport run(Settings settings, Optional<BackupType> requestedType, DumpOptions options, boolean dryRun) {
+        return run(settings, requestedType, options, dryRun, () -> false);
+    }
+
+    /** As above; once {@code abort} turns true the dump fails at its next write and leaves no file (scheduler shutdown). */
+    public BackupReport run(Settings settings, Optional<BackupType> requestedType, DumpOptions options, boolean dryRun,
+                            BooleanSupplier abort) {
         Instant started = settings.clock().instant();
         BackupType type = requestedType.orElseGet(() -> BackupType.auto(LocalDate.ofInstant(started, settings.zone())));
+        if (dryRun) {
+            return run(settings, type, started, options, true, abort);
+        }
+        long startNanos = System.nanoTime();
+        try {
+            BackupReport report = run(settings, type, started, options, false, abort);
+            OperationObserver.tell(observers, o -> o.backupSucceeded(settings, started, report));
+            return report;
+        } catch (RuntimeException e) {
+            Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
+            OperationObserver.tell(observers, o -> o.backupFailed(settings, started, duration, e));
+            throw e;
+        }
+    }
+
+    private BackupReport run(Settings settings, BackupType type, Instant started, DumpOptions options, boolean dryRun,
+                             BooleanSupplier abort) {
         DatabaseUrl source = settings.databaseUrl();
         DatabaseEngine engine = engines.forUrl(source);
         requireSource(engine, source);
         Compression compression = settings.compression();
-        BackupName name = BackupName.of(type, started, settings.zone(), 0, ".sql" + compression.suffix());
+        Encryption encryption = EncryptionKeys.forBackup(settings);
+        BackupName name = BackupName.of(type, started, settings.zone(), 0, ".sql" + compression.suffix() + encryption.suffix());
 
+        OffsiteSettings.Mode offsiteMode = settings.offsite().mode();
         if (dryRun) {
-            LocalBackupStore store = Stores.local(settings);
+            BackupStore store = offsiteMode == OffsiteSettings.Mode.ONLY ? OffsiteStores.store(settings) : Stores.local(settings);
+            RetentionPolicy policy = offsiteMode == OffsiteSettings.Mode.ONLY ? settings.offsite().retention() : settings.retention();
             BackupCatalog catalog = new BackupCatalog(store, settings.zone());
             List<CatalogEntry> entries = new ArrayList<>(entriesOrEmpty(catalog));
             entries.add(0, plannedEntry(name, started));
-            List<PruneOperation.PruneItem> plan = prune.plan(entries, catalog, settings.retention(), started);
-            return new BackupReport(name.key(), store.locate(name.key()), type, true, 0, 0, 0, 0, Duration.ZERO, plan, List.of(), null);
+            List<PruneOperation.PruneItem> plan = prune.plan(entries, catalog, policy, started);
+            OffsiteCopy.Result offsite = offsiteMode == OffsiteSettings.Mode.COPY
+                    ? new OffsiteCopy.Result(OffsiteStores.store(settings).locate(name.key()), null, List.of(), List.of(), null) : null;
+            return new BackupReport(name.key(), store.locate(name.key()), type, true, 0, 0, 0, 0, Duration.ZERO, plan, List.of(), null,
+                    offsite);
         }
 
-        LocalBackupStore store = Stores.writableLocal(settings);
+        LocalBackupStore local = Stores.writableLocal(settings);
         DirectoryLock lock = FolderLock.hold(settings, "backup " + type.word());
         try {
-            return write(settings, engine, source, options, store, name, type, started, compression);
+            if (offsiteMode == OffsiteSettings.Mode.ONLY) {
+                return write(settings, engine, source, options, OffsiteStores.store(settings), settings.offsite().retention(), name, type,
+                        started, compression, encryption, abort);
+            }
+            BackupReport report = write(settings, engine, source, options, local, settings.retention(), name, type, started, compression,
+                    encryption, abort);
+            if (offsiteMode == OffsiteSettings.Mode.COPY) {
+                report = report.withOffsite(offsiteCopy.afterBackup(settings, new BackupCatalog(local, settings.zone()), report.key()));
+            }
+            return report;
         } finally {
             FolderLock.release(lock);
         }
     }
 
-    private BackupReport write(Settings settings, DatabaseEngine engine, DatabaseUrl source, DumpOptions options, LocalBackupStore store,
-                               BackupName name, BackupType type, Instant started, Compression compression) {
+    private BackupReport write(Settings settings, DatabaseEngine engine, DatabaseUrl source, DumpOptions options, BackupStore store,
+                               RetentionPolicy retention, BackupName name, BackupType type, Instant started, Compression compression,
+                               Encryption encryption, BooleanSupplier abort) {
         BackupCatalog catalog = new BackupCatalog(store, settings.zone());
-        try {
-            int stale = store.removeStaleTemporaries();
-            if (stale > 0) {
-                LOG.infof("removed %d temporary file(s) left by an interrupted run", stale);
+        if (store instanceof LocalBackupStore localStore) {
+            try {
+                int stale = localStore.removeStaleTemporaries();
+                if (stale > 0) {
+                    LOG.infof("removed %d temporary file(s) left by an interrupted run", stale);
+                }
+            } catch (IOException e) {
+                LOG.warnf("could not clean temporary files in %s: %s", localStore.root(), e.getMessage());
             }
-        } catch (IOException e) {
-            LOG.warnf("could not clean temporary files in %s: %s", store.root(), e.getMessage());
+        } else {
+            requireReachable(store, name);
+            OffsiteStores.removeStaleUploads(settings, store);
         }
 
         LOG.infof("backup started: %s database %s → %s", engine.name(), source.database(), store.locate(name.key()));
         long startNanos = System.nanoTime();
         DumpWriter.Written written;
         String key;
-        try (BackupStore.PendingObject pending = store.create()) {
+        try (BackupStore.PendingObject pending = store.create(name.key())) {
             TransferMeter meter = new TransferMeter();
             DumpOptions metered = withMeter(options, meter);
             if (ProgressDisplay.current().enabled()) {
                 expectLikeLastTime(catalog, source, meter);
             }
-            written = DumpWriter.write(pending.output(), compression, plain -> engine.dump(source, metered, plain), meter);
+            written = DumpWriter.write(new AbortableOutputStream(pending.output(), abort), compression, encryption,
+                    plain -> engine.dump(source, metered, plain), meter);
             key = commitUnique(pending, name);
         } catch (EngineException | IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "backup of " + source.database() + " failed: " + e.getMessage(),
@@ -109,28 +175,38 @@ public class BackupOperation {
         }
         Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
         Instant finished = started.plus(duration);
-        BackupManifest manifest = manifest(settings, engine, type, key, written, started, finished);
+        BackupManifest manifest = manifest(settings, engine, type, key, written, started, finished, encryption);
         try {
             catalog.saveManifest(key, manifest);
         } catch (IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "backup " + store.locate(key) + " was written but its manifest could not be: " + e.getMessage(),
                     "the file has no manifest and is not counted as a good backup; free space or fix permissions and run again", e);
         }
-        LOG.infof("backup written: %s (%d bytes, %d tables, %d rows)", store.locate(key), written.storedBytes(),
-                written.dump().tableRows().size(), manifest.totalRows());
+        LOG.infof("backup written: %s (%d bytes, %d tables, %d rows%s)", store.locate(key), written.storedBytes(),
+                written.dump().tableRows().size(), manifest.totalRows(), encryption.mode().map(m -> ", encrypted: " + m.word()).orElse(""));
 
         List<PruneOperation.PruneItem> plan = List.of();
         List<String> deleted = List.of();
         String retentionError = null;
         try {
-            plan = prune.plan(catalog, settings.retention(), settings.clock().instant());
+            plan = prune.plan(catalog, retention, settings.clock().instant());
             deleted = prune.apply(catalog, plan, false).deleted();
         } catch (IOException | DbBackupException e) {
             retentionError = e.getMessage();
             LOG.errorf("retention failed after a good backup: %s", e.getMessage());
         }
         return new BackupReport(key, store.locate(key), type, false, written.plainBytes(), written.storedBytes(),
-                written.dump().tableRows().size(), manifest.totalRows(), duration, plan, deleted, retentionError);
+                written.dump().tableRows().size(), manifest.totalRows(), duration, plan, deleted, retentionError, null);
+    }
+
+    /** Before dumping straight into an offsite store: fail at once on wrong credentials or a missing bucket. */
+    private static void requireReachable(BackupStore store, BackupName name) {
+        try {
+            store.list(name.type().word() + "/");
+        } catch (IOException e) {
+            throw new DbBackupException(ExitCode.FAILURE, "cannot use the offsite store " + store.describe() + ": " + e.getMessage(),
+                    "no backup was written; fix the BACKUP_OFFSITE_* settings and run it again");
+        }
     }
 
     /** A backup of a restore target taken just before it is replaced, kept in BACKUP_DIR/pre-restore/. */
@@ -141,12 +217,13 @@ public class BackupOperation {
         String stamp = BackupName.of(BackupType.DAILY, started, settings.zone(), 0, "").localTime()
                 .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"));
         String base = "pre-restore/pre-restore_" + sanitize(target.database()) + "_" + stamp;
+        Encryption encryption = EncryptionKeys.forBackup(settings);
         try (BackupStore.PendingObject pending = store.create()) {
-            DumpWriter.Written written = DumpWriter.write(pending.output(), settings.compression(),
+            DumpWriter.Written written = DumpWriter.write(pending.output(), settings.compression(), encryption,
                     plain -> engine.dump(target, DumpOptions.defaults(), plain));
             String key = null;
             for (int i = 0; key == null && i < MAX_SAME_SECOND; i++) {
-                String candidate = base + (i == 0 ? "" : "_" + i) + ".sql" + settings.compression().suffix();
+                String candidate = base + (i == 0 ? "" : "_" + i) + ".sql" + settings.compression().suffix() + encryption.suffix();
                 try {
                     pending.commit(candidate);
                     key = candidate;
@@ -158,7 +235,7 @@ public class BackupOperation {
                 throw new IOException("too many safety backups in one second");
             }
             BackupManifest manifest = manifest(settings, engine, null, key, written, started,
-                    started.plusNanos(System.nanoTime() - startNanos));
+                    started.plusNanos(System.nanoTime() - startNanos), encryption);
             store.writeSmall(key + ".json", dev.dbbackup.catalog.ManifestCodec.write(manifest));
             LOG.infof("safety backup of the current %s written to %s", target.database(), store.locate(key));
             return store.locate(key);
@@ -202,7 +279,7 @@ public class BackupOperation {
         try {
             state = engine.inspect(source);
         } catch (EngineException e) {
-            throw new DbBackupException(ExitCode.FAILURE, "cannot reach the database " + source.redacted() + ": " + e.getMessage(),
+            throw new DatabaseUnreachableException("cannot reach the database " + source.redacted() + ": " + e.getMessage(),
                     "check DATABASE_URL, the server and the credentials; no backup was written", e);
         }
         if (!state.exists()) {
@@ -240,7 +317,7 @@ public class BackupOperation {
     }
 
     private static BackupManifest manifest(Settings settings, DatabaseEngine engine, BackupType type, String key,
-                                           DumpWriter.Written written, Instant started, Instant finished) {
+                                           DumpWriter.Written written, Instant started, Instant finished, Encryption encryption) {
         long totalRows = written.dump().tableRows().values().stream().mapToLong(Long::longValue).sum();
         return new BackupManifest(
                 BackupManifest.FORMAT_VERSION,
@@ -257,7 +334,7 @@ public class BackupOperation {
                 new BackupManifest.Sizes(written.plainBytes(), written.plainSha256()),
                 new BackupManifest.Sizes(written.storedBytes(), written.storedSha256()),
                 settings.compression().toString(),
-                null,
+                EncryptionKeys.describe(encryption),
                 new java.util.TreeMap<>(written.dump().tableRows()),
                 totalRows,
                 null,

@@ -4,6 +4,7 @@ import dev.dbbackup.catalog.BackupCatalog;
 import dev.dbbackup.catalog.BackupManifest;
 import dev.dbbackup.catalog.CatalogEntry;
 import dev.dbbackup.config.Settings;
+import dev.dbbackup.retention.RetentionPolicy;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,18 +24,38 @@ public class ListOperation {
      *
      * @param state    "ok", "verified", "verification failed", or the manifest problem ("no manifest", …)
      * @param keptBy   the retention reasons when kept; empty when the next prune deletes it
+     * @param encryption how the file is encrypted (mode and key ids, from the manifest); null when it is not
      */
     @RegisterForReflection
     public record ListedBackup(String file, String path, String type, String created, long size, String state,
                                String verifiedAt, String testRestoredAt, Double testRestoreSeconds, Long rows, boolean keep,
-                               List<String> keptBy, List<String> deleteReasons) {
+                               List<String> keptBy, List<String> deleteReasons, BackupManifest.Encryption encryption) {
+
+        /** One word for the table: passphrase, pubkey, gpg (encrypted, mode unknown) or "-". */
+        public String encryptionWord() {
+            return encryption == null ? "-" : encryption.mode() == null ? "gpg" : encryption.mode();
+        }
+    }
+
+    private static BackupManifest.Encryption encryption(CatalogEntry entry) {
+        BackupManifest.Encryption recorded = entry.manifest().map(BackupManifest::encryption).orElse(null);
+        if (recorded == null && dev.dbbackup.pipeline.crypto.Encryption.isEncryptedName(entry.fileName())) {
+            return new BackupManifest.Encryption("openpgp", null, null, null);
+        }
+        return recorded;
     }
 
     public List<ListedBackup> list(Settings settings) {
-        BackupCatalog catalog = Stores.catalog(settings);
+        return list(settings, StoreChoice.LOCAL);
+    }
+
+    /** The backups of the chosen store, judged by that store's retention counts. */
+    public List<ListedBackup> list(Settings settings, StoreChoice store) {
+        BackupCatalog catalog = OffsiteStores.catalog(settings, store);
+        RetentionPolicy policy = store == StoreChoice.OFFSITE ? settings.offsite().retention() : settings.retention();
         try {
             List<ListedBackup> rows = new ArrayList<>();
-            for (PruneOperation.PruneItem item : prune.plan(catalog, settings.retention(), settings.clock().instant())) {
+            for (PruneOperation.PruneItem item : prune.plan(catalog, policy, settings.clock().instant())) {
                 CatalogEntry entry = item.entry();
                 BackupManifest.Verification verification = entry.manifest().map(BackupManifest::verification).orElse(null);
                 BackupManifest.Verification testRestore = entry.manifest().map(BackupManifest::testRestore).orElse(null);
@@ -46,12 +67,12 @@ public class ListOperation {
                         entry.createdAt().toString(), entry.size(), state, verification == null ? null : verification.at(),
                         testRestore == null ? null : testRestore.at(), testRestore == null ? null : testRestore.durationSeconds(),
                         entry.manifest().map(BackupManifest::totalRows).orElse(null), keep,
-                        keep ? item.decision().reasons() : List.of(), keep ? List.of() : item.decision().reasons()));
+                        keep ? item.decision().reasons() : List.of(), keep ? List.of() : item.decision().reasons(), encryption(entry)));
             }
             return rows;
         } catch (IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "cannot read the backups in " + catalog.store().describe() + ": " + e.getMessage(),
-                    "check BACKUP_DIR and its permissions", e);
+                    store == StoreChoice.OFFSITE ? "check the BACKUP_OFFSITE_* settings" : "check BACKUP_DIR and its permissions", e);
         }
     }
 }

@@ -9,7 +9,9 @@ import dev.dbbackup.retention.RetentionCandidate;
 import dev.dbbackup.retention.RetentionDecision;
 import dev.dbbackup.retention.RetentionPlanner;
 import dev.dbbackup.retention.RetentionPolicy;
+import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +26,10 @@ public class PruneOperation {
 
     private static final Logger LOG = Logger.getLogger(PruneOperation.class);
 
+    @Inject
+    @All
+    List<OperationObserver> observers;
+
     /** One backup and the planner's verdict on it. */
     public record PruneItem(CatalogEntry entry, RetentionDecision decision) {
     }
@@ -36,16 +42,26 @@ public class PruneOperation {
      * {@code keepLast} (the disk-full emergency) replaces the calendar policy with "keep the N newest valid".
      */
     public PruneReport run(Settings settings, boolean dryRun, Integer keepLast) {
-        BackupCatalog catalog = Stores.catalog(settings);
-        DirectoryLock lock = dryRun ? null : FolderLock.hold(settings, "prune");
+        return run(settings, dryRun, keepLast, StoreChoice.LOCAL);
+    }
+
+    /** As above for the chosen store; the offsite store is planned with its own counts (BACKUP_OFFSITE_RETENTION_*). */
+    public PruneReport run(Settings settings, boolean dryRun, Integer keepLast, StoreChoice store) {
+        BackupCatalog catalog = OffsiteStores.catalog(settings, store);
+        RetentionPolicy policy = store == StoreChoice.OFFSITE ? settings.offsite().retention() : settings.retention();
+        DirectoryLock lock = dryRun || store == StoreChoice.OFFSITE ? null : FolderLock.hold(settings, "prune");
         try {
             List<CatalogEntry> entries = catalog.entries();
-            List<PruneItem> items = keepLast == null ? plan(entries, catalog, settings.retention(), settings.clock().instant())
+            List<PruneItem> items = keepLast == null ? plan(entries, catalog, policy, settings.clock().instant())
                     : items(entries, RetentionPlanner.keepLast(candidates(entries), keepLast));
-            return apply(catalog, items, dryRun);
+            PruneReport report = apply(catalog, items, dryRun);
+            if (!dryRun) {
+                OperationObserver.tell(observers, o -> o.pruned(settings, report));
+            }
+            return report;
         } catch (IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "cannot read the backups in " + catalog.store().describe() + ": " + e.getMessage(),
-                    "check BACKUP_DIR and its permissions", e);
+                    store == StoreChoice.OFFSITE ? "check the BACKUP_OFFSITE_* settings" : "check BACKUP_DIR and its permissions", e);
         } finally {
             if (lock != null) {
                 FolderLock.release(lock);

@@ -8,6 +8,8 @@ import dev.dbbackup.engine.EngineException;
 import dev.dbbackup.engine.RestoreSession;
 import dev.dbbackup.pipeline.Compression;
 import dev.dbbackup.pipeline.DumpReader;
+import dev.dbbackup.pipeline.crypto.Decryption;
+import dev.dbbackup.pipeline.crypto.Encryption;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -31,10 +33,17 @@ final class RestoreExecution {
      */
     static Checked applyAndCheck(RestoreSession session, BackupCatalog catalog, CatalogEntry entry, String location)
             throws IOException, EngineException {
+        return applyAndCheck(session, catalog, entry, location, Decryption.NONE);
+    }
+
+    /** As above, decrypting an encrypted backup with {@code decryption} (its integrity check runs before anything is committed). */
+    static Checked applyAndCheck(RestoreSession session, BackupCatalog catalog, CatalogEntry entry, String location, Decryption decryption)
+            throws IOException, EngineException {
         Optional<BackupManifest> manifest = entry.manifest();
         List<String> notes = new ArrayList<>();
         try (InputStream in = catalog.store().open(entry.key());
-             DumpReader reader = new DumpReader(in, Compression.forFileName(entry.fileName()), entry.size())) {
+             DumpReader reader = new DumpReader(in, Compression.forFileName(Encryption.withoutSuffix(entry.fileName())),
+                     Encryption.isEncryptedName(entry.fileName()) ? decryption : Decryption.NONE, entry.size())) {
             session.apply(reader.plain());
             reader.drain();
             if (manifest.isPresent() && !manifest.get().stored().sha256().equals(reader.storedSha256())) {

@@ -10,7 +10,11 @@ import dev.dbbackup.engine.EngineException;
 import dev.dbbackup.engine.RestoreOptions;
 import dev.dbbackup.engine.RestoreSession;
 import dev.dbbackup.engine.TargetState;
+import dev.dbbackup.pipeline.crypto.Decryption;
+import dev.dbbackup.pipeline.crypto.DecryptionException;
+import dev.dbbackup.pipeline.crypto.Encryption;
 import dev.dbbackup.storage.local.DirectoryLock;
+import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -38,7 +42,16 @@ public class RestoreOperation {
     @Inject
     BackupOperation backups;
 
-    public record RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force) {
+    @Inject
+    @All
+    List<OperationObserver> observers;
+
+    /** @param store where 'latest' is looked for */
+    public record RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force, StoreChoice store) {
+
+        public RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force) {
+            this(backup, dryRun, yes, clean, force, StoreChoice.LOCAL);
+        }
     }
 
     public record RestoreReport(String backupLocation, String target, boolean dryRun, TargetState targetBefore, int tables,
@@ -47,7 +60,7 @@ public class RestoreOperation {
 
     public RestoreReport run(Settings settings, RestoreRequest request, Confirmation confirmation) {
         long startNanos = System.nanoTime();
-        BackupLocator.Located located = BackupLocator.locate(settings, request.backup(), true);
+        BackupLocator.Located located = BackupLocator.locate(settings, request.backup(), true, request.store());
         BackupCatalog catalog = located.catalog();
         CatalogEntry entry = located.entry();
         String location = catalog.store().locate(entry.key());
@@ -60,13 +73,17 @@ public class RestoreOperation {
                     "restore it into a " + manifest.get().engine() + " database with --database-url");
         }
 
-        if (!request.force()) {
+        if (!request.force() && catalog.store() instanceof dev.dbbackup.storage.local.LocalBackupStore) {
             refuseWritableByOthers(location);
         }
-        VerifyOperation.VerificationResult verification = verifier.verify(catalog, entry, settings.clock().instant());
+        Decryption decryption = Encryption.isEncryptedName(entry.fileName())
+                ? EncryptionKeys.requiredFor(settings, location, manifest) : Decryption.NONE;
+        EncryptionKeys.requireKeyOpens(decryption, catalog, entry, location);
+        VerifyOperation.VerificationResult verification = verifier.verify(catalog, entry, settings.clock().instant(), decryption, true);
         if (!verification.passed()) {
             throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "refusing to restore " + location + ": "
-                    + verification.failure().get(), "nothing was changed; pick another backup ('dbbackup list') or run 'dbbackup verify --all'");
+                    + verification.failure().get(), "nothing was changed; pick another backup ('dbbackup list') or run 'dbbackup verify --all'"
+                    + (decryption == Decryption.NONE ? "" : "; if the key is wrong, fix the key settings (docs/encryption.md)"));
         }
         List<String> notes = new ArrayList<>(verification.notes());
         LOG.infof("backup %s passed validation (%s)", location, String.join(", ", verification.passedChecks()));
@@ -101,7 +118,10 @@ public class RestoreOperation {
 
         DirectoryLock lock = FolderLock.hold(settings, "restore");
         try {
-            return restore(settings, request, catalog, entry, location, target, engine, manifest, before, notes, startNanos);
+            RestoreReport report = restore(settings, request, catalog, entry, location, target, engine, manifest, before, notes, startNanos,
+                    decryption);
+            OperationObserver.tell(observers, o -> o.restored(settings, report));
+            return report;
         } finally {
             FolderLock.release(lock);
         }
@@ -109,14 +129,17 @@ public class RestoreOperation {
 
     private RestoreReport restore(Settings settings, RestoreRequest request, BackupCatalog catalog, CatalogEntry entry, String location,
                                   DatabaseUrl target, DatabaseEngine engine, Optional<BackupManifest> manifest, TargetState before,
-                                  List<String> notes, long startNanos) {
+                                  List<String> notes, long startNanos, Decryption decryption) {
         String safety = before.isEmpty() ? null : backups.safetyBackup(settings, engine, target);
         LOG.infof("restoring %s into %s", location, target.redacted());
         RestoreExecution.Checked checked;
         String previous;
         try (RestoreSession session = engine.beginRestore(target, new RestoreOptions(request.clean(), true))) {
-            checked = RestoreExecution.applyAndCheck(session, catalog, entry, location);
+            checked = RestoreExecution.applyAndCheck(session, catalog, entry, location, decryption);
             previous = session.commit().previousContentKeptAt();
+        } catch (DecryptionException e) {
+            throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "restore of " + location + " stopped: cannot decrypt: " + e.getMessage(),
+                    "the target was not changed" + (safety == null ? "" : "; a safety backup of it is at " + safety), e);
         } catch (EngineException | IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "restore of " + location + " failed: " + e.getMessage(),
                     "the target was not changed" + (safety == null ? "" : "; a safety backup of it is at " + safety), e);

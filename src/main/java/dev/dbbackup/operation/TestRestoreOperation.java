@@ -10,6 +10,9 @@ import dev.dbbackup.engine.EngineException;
 import dev.dbbackup.engine.RestoreOptions;
 import dev.dbbackup.engine.RestoreSession;
 import dev.dbbackup.engine.ScratchTarget;
+import dev.dbbackup.pipeline.crypto.Decryption;
+import dev.dbbackup.pipeline.crypto.Encryption;
+import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -34,6 +37,10 @@ public class TestRestoreOperation {
     @Inject
     VerifyOperation verifier;
 
+    @Inject
+    @All
+    List<OperationObserver> observers;
+
     /** @param scratchUrl where to create the scratch database (PostgreSQL: another server); empty means beside DATABASE_URL */
     public VerifyOperation.VerificationResult run(Settings settings, String backup, Optional<DatabaseUrl> scratchUrl) {
         BackupLocator.Located located = BackupLocator.locate(settings, backup, false);
@@ -42,7 +49,10 @@ public class TestRestoreOperation {
         String location = catalog.store().locate(entry.key());
         long start = System.nanoTime();
 
-        VerifyOperation.VerificationResult checked = verifier.verify(catalog, entry, settings.clock().instant());
+        Decryption decryption = Encryption.isEncryptedName(entry.fileName())
+                ? EncryptionKeys.requiredFor(settings, location, entry.manifest()) : Decryption.NONE;
+        EncryptionKeys.requireKeyOpens(decryption, catalog, entry, location);
+        VerifyOperation.VerificationResult checked = verifier.verify(catalog, entry, settings.clock().instant(), decryption, true);
         if (!checked.passed()) {
             return record(catalog, entry, settings, checked, start);
         }
@@ -62,7 +72,7 @@ public class TestRestoreOperation {
         }
         try (scratch; RestoreSession session = engine.beginRestore(scratch.url(), RestoreOptions.defaults())) {
             LOG.infof("test-restore of %s into scratch target %s", location, scratch.url().redacted());
-            RestoreExecution.Checked restored = RestoreExecution.applyAndCheck(session, catalog, entry, location);
+            RestoreExecution.Checked restored = RestoreExecution.applyAndCheck(session, catalog, entry, location, decryption);
             passed.add("test-restore (" + restored.tables() + " tables, " + restored.rows() + " rows)");
             notes.addAll(restored.notes());
         } catch (DbBackupException e) {
@@ -75,9 +85,11 @@ public class TestRestoreOperation {
         return record(catalog, entry, settings, result, start);
     }
 
-    private static VerifyOperation.VerificationResult record(BackupCatalog catalog, CatalogEntry entry, Settings settings,
-                                                             VerifyOperation.VerificationResult result, long start) {
-        double seconds = Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0;
+    private VerifyOperation.VerificationResult record(BackupCatalog catalog, CatalogEntry entry, Settings settings,
+                                                      VerifyOperation.VerificationResult result, long start) {
+        Duration duration = Duration.ofNanos(System.nanoTime() - start);
+        OperationObserver.tell(observers, o -> o.testRestored(settings, result, duration));
+        double seconds = duration.toMillis() / 1000.0;
         Optional<BackupManifest> current = reread(catalog, entry);
         if (current.isPresent()) {
             BackupManifest.Verification outcome = new BackupManifest.Verification(result.passed() ? "passed" : "failed",

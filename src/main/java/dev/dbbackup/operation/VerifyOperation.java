@@ -7,7 +7,12 @@ import dev.dbbackup.config.Settings;
 import dev.dbbackup.engine.DumpMarkers;
 import dev.dbbackup.pipeline.Compression;
 import dev.dbbackup.pipeline.DumpReader;
+import dev.dbbackup.pipeline.crypto.Decryption;
+import dev.dbbackup.pipeline.crypto.DecryptionException;
+import dev.dbbackup.pipeline.crypto.Encryption;
+import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -16,11 +21,19 @@ import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
-/** Checks a backup without restoring it: size and checksum against the manifest, full decompression, end marker. */
+/**
+ * Checks a backup without restoring it: size and checksum against the manifest, full decompression, end marker.
+ * An encrypted backup's checksum is of the encrypted bytes, so it is checked without the key; with the key it is
+ * also decrypted (integrity check included) and its SQL checked like any other.
+ */
 @ApplicationScoped
 public class VerifyOperation {
 
     private static final Logger LOG = Logger.getLogger(VerifyOperation.class);
+
+    @Inject
+    @All
+    List<OperationObserver> observers;
 
     /**
      * The outcome for one backup.
@@ -41,7 +54,10 @@ public class VerifyOperation {
     /** Verifies the backup named by a path or 'latest'. */
     public VerificationResult verify(Settings settings, String backup) {
         BackupLocator.Located located = BackupLocator.locate(settings, backup, false);
-        return verify(located.catalog(), located.entry(), settings.clock().instant());
+        Decryption keys = Encryption.isEncryptedName(located.entry().fileName()) ? EncryptionKeys.forReading(settings) : Decryption.NONE;
+        VerificationResult result = verify(located.catalog(), located.entry(), settings.clock().instant(), keys, false);
+        OperationObserver.tell(observers, o -> o.verified(settings, result));
+        return result;
     }
 
     /** Verifies every backup in BACKUP_DIR, newest first. */
@@ -49,8 +65,13 @@ public class VerifyOperation {
         BackupCatalog catalog = Stores.catalog(settings);
         List<VerificationResult> results = new ArrayList<>();
         try {
-            for (CatalogEntry entry : catalog.entries()) {
-                results.add(verify(catalog, entry, settings.clock().instant()));
+            List<CatalogEntry> entries = catalog.entries();
+            boolean anyEncrypted = entries.stream().anyMatch(e -> Encryption.isEncryptedName(e.fileName()));
+            Decryption keys = anyEncrypted ? EncryptionKeys.forReading(settings) : Decryption.NONE;
+            for (CatalogEntry entry : entries) {
+                VerificationResult result = verify(catalog, entry, settings.clock().instant(), keys, false);
+                OperationObserver.tell(observers, o -> o.verified(settings, result));
+                results.add(result);
             }
         } catch (IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "cannot read the backups in " + catalog.store().describe() + ": " + e.getMessage(),
@@ -61,8 +82,18 @@ public class VerifyOperation {
 
     /** Verifies one backup and records the outcome in its manifest when it has one. */
     public VerificationResult verify(BackupCatalog catalog, CatalogEntry entry, Instant now) {
-        VerificationResult result = check(catalog, entry);
-        if (entry.manifest().isPresent() && entry.manifestProblem().isEmpty()) {
+        return verify(catalog, entry, now, Decryption.NONE, false);
+    }
+
+    /**
+     * Verifies one backup, decrypting an encrypted one with {@code keys}. Without a fitting key an encrypted backup
+     * passes on its checksum alone (with a note) unless {@code keyRequired}. A key that does not fit is not recorded
+     * as a failed verification: the file was not shown to be bad.
+     */
+    public VerificationResult verify(BackupCatalog catalog, CatalogEntry entry, Instant now, Decryption keys, boolean keyRequired) {
+        boolean[] keyProblem = {false};
+        VerificationResult result = check(catalog, entry, keys, keyRequired, keyProblem);
+        if (entry.manifest().isPresent() && entry.manifestProblem().isEmpty() && !keyProblem[0]) {
             BackupManifest.Verification verification = new BackupManifest.Verification(
                     result.passed() ? "passed" : "failed", now.toString(), String.join(", ", result.passedChecks()),
                     result.failure().orElse(null), null);
@@ -75,7 +106,8 @@ public class VerifyOperation {
         return result;
     }
 
-    private VerificationResult check(BackupCatalog catalog, CatalogEntry entry) {
+    /** {@code keyProblem[0]} is set when the outcome is about the key, not the file. */
+    private VerificationResult check(BackupCatalog catalog, CatalogEntry entry, Decryption keys, boolean keyRequired, boolean[] keyProblem) {
         String location = catalog.store().locate(entry.key());
         List<String> passed = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -89,20 +121,31 @@ public class VerifyOperation {
         if (entry.size() == 0) {
             return fail(entry, location, passed, notes, "the file is empty");
         }
+        boolean encrypted = Encryption.isEncryptedName(entry.fileName());
         Compression compression;
         try {
-            compression = Compression.forFileName(entry.fileName());
+            compression = Compression.forFileName(Encryption.withoutSuffix(entry.fileName()));
         } catch (IllegalArgumentException e) {
             return fail(entry, location, passed, notes, e.getMessage());
         }
         try (InputStream in = catalog.store().open(entry.key());
-             DumpReader reader = openReader(in, compression)) {
+             DumpReader reader = openReader(in, compression, encrypted ? keys : Decryption.NONE)) {
             String decompressionError = null;
+            DecryptionException decryptionError = null;
             try {
                 reader.drain();
+            } catch (DecryptionException e) {
+                decryptionError = e;
+                reader.drainStored();
             } catch (IOException e) {
                 decompressionError = describe(e);
                 reader.drainStored();
+                if (reader.decryptionFailure().orElse(null) instanceof DecryptionException d) {
+                    decryptionError = d;
+                }
+            }
+            if (decryptionError != null) {
+                decompressionError = "cannot decrypt: " + decryptionError.getMessage();
             }
             if (manifest.isPresent()) {
                 BackupManifest.Sizes stored = manifest.get().stored();
@@ -112,8 +155,24 @@ public class VerifyOperation {
                 }
                 passed.add("checksum");
             }
+            if (decryptionError != null && decryptionError.reason() == DecryptionException.Reason.NO_KEY && !keyRequired) {
+                keyProblem[0] = true;
+                if (manifest.isEmpty()) {
+                    return fail(entry, location, passed, notes, "nothing could be checked: no manifest, and " + decryptionError.getMessage());
+                }
+                notes.add("encrypted: contents not checked without the key (" + decryptionError.getMessage() + ")");
+                return new VerificationResult(entry.key(), location, passed, Optional.empty(), notes, null, 0);
+            }
+            if (decryptionError != null) {
+                keyProblem[0] = decryptionError.reason() == DecryptionException.Reason.NO_KEY
+                        || decryptionError.reason() == DecryptionException.Reason.WRONG_KEY;
+                return fail(entry, location, passed, notes, decompressionError);
+            }
             if (decompressionError != null) {
                 return fail(entry, location, passed, notes, "decompression failed: " + decompressionError);
+            }
+            if (encrypted) {
+                passed.add("decryption");
             }
             passed.add("decompression");
             if (manifest.isPresent() && manifest.get().plain() != null && manifest.get().plain().sha256() != null) {
@@ -137,9 +196,9 @@ public class VerifyOperation {
     }
 
     /** Opening reads the compressed header, so a file that is not compressed at all fails here. */
-    private static DumpReader openReader(InputStream in, Compression compression) throws IOException {
+    private static DumpReader openReader(InputStream in, Compression compression, Decryption decryption) throws IOException {
         try {
-            return new DumpReader(in, compression);
+            return new DumpReader(in, compression, decryption);
         } catch (IOException e) {
             throw new HeaderException(e);
         }

@@ -1,16 +1,19 @@
 package dev.dbbackup.pipeline;
 
+import dev.dbbackup.pipeline.crypto.Decryption;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The read half of the pipeline: stored bytes → size+SHA-256 → decompressor → size+SHA-256 and last
- * line of the plain SQL. Read {@link #plain()} to the end, then ask for the sums.
+ * The read half of the pipeline: stored bytes → size+SHA-256 → decryptor (optional) → decompressor →
+ * size+SHA-256 and last line of the plain SQL. Read {@link #plain()} to the end, then {@link #drain()}
+ * (which also runs the decryptor's integrity check), then ask for the sums.
  *
  * <p>Decompression and hashing run on a thread of their own that stays at most
  * {@value #CHUNKS} × 64 KiB ahead of the reader, so a restore decompresses while the database
@@ -24,6 +27,9 @@ public final class DumpReader implements AutoCloseable {
     private static final Chunk END = new Chunk(null, 0, null);
 
     private final HashingInputStream stored;
+    /** The stored bytes, decrypted when the file is encrypted (opened on first read, so a wrong key surfaces from reads). */
+    private final InputStream decrypted;
+    private IOException decryptionFailure;
     private final Compression compression;
     /** Made by the decompressing thread, which is the only one to read it until that thread has ended. */
     private volatile HashingInputStream plainHashing;
@@ -38,7 +44,12 @@ public final class DumpReader implements AutoCloseable {
     private boolean closed;
 
     public DumpReader(InputStream storedBytes, Compression compression) throws IOException {
-        this(storedBytes, compression, null);
+        this(storedBytes, compression, Decryption.NONE, null);
+    }
+
+    /** With a decryptor, opening is deferred to the first read, so a wrong key or a damaged header surfaces from reads. */
+    public DumpReader(InputStream storedBytes, Compression compression, Decryption decryption) throws IOException {
+        this(storedBytes, compression, decryption, null);
     }
 
     /**
@@ -46,12 +57,23 @@ public final class DumpReader implements AutoCloseable {
      * so a progress display can tell how far the read has come.
      */
     public DumpReader(InputStream storedBytes, Compression compression, long storedSize) throws IOException {
-        this(storedBytes, compression, meterExpecting(storedSize));
+        this(storedBytes, compression, Decryption.NONE, meterExpecting(storedSize));
     }
 
     /** As {@link #DumpReader(InputStream, Compression)}, keeping {@code meter} (may be null) up to date. */
     public DumpReader(InputStream storedBytes, Compression compression, TransferMeter meter) throws IOException {
+        this(storedBytes, compression, Decryption.NONE, meter);
+    }
+
+    /** With a decryptor, for a file of {@code storedSize} bytes (-1 = unknown) so a progress display can tell how far it is. */
+    public DumpReader(InputStream storedBytes, Compression compression, Decryption decryption, long storedSize) throws IOException {
+        this(storedBytes, compression, decryption, meterExpecting(storedSize));
+    }
+
+    /** The full form: decryptor (or {@link Decryption#NONE}) and progress meter (may be null). */
+    public DumpReader(InputStream storedBytes, Compression compression, Decryption decryption, TransferMeter meter) throws IOException {
         this.stored = new HashingInputStream(storedBytes);
+        this.decrypted = decryption == Decryption.NONE ? stored : new DeferredInputStream(() -> decryption.decrypt(stored));
         this.compression = compression;
         this.meter = meter == null ? new TransferMeter() : meter;
         for (int i = 0; i < CHUNKS; i++) {
@@ -77,6 +99,11 @@ public final class DumpReader implements AutoCloseable {
             // keep reading
         }
         awaitDecompressor();
+        if (decrypted != stored) {
+            while (decrypted.read(buffer) >= 0) {
+                // the rest of the decrypted data, so the integrity check at its end runs
+            }
+        }
         while (stored.read(buffer) >= 0) {
             // trailing bytes after the compressed stream count toward the stored checksum
         }
@@ -86,9 +113,23 @@ public final class DumpReader implements AutoCloseable {
     public void drainStored() throws IOException {
         stopDecompressor();
         byte[] buffer = new byte[1 << 16];
+        if (decrypted != stored) {
+            try {
+                while (decrypted.read(buffer) >= 0) {
+                    // the decryptor's verdict (wrong key, integrity) explains a decompression failure better
+                }
+            } catch (IOException e) {
+                decryptionFailure = e;
+            }
+        }
         while (stored.read(buffer) >= 0) {
             // hash the rest
         }
+    }
+
+    /** After {@link #drainStored()}: why decryption failed, when it did. */
+    public Optional<IOException> decryptionFailure() {
+        return Optional.ofNullable(decryptionFailure);
     }
 
     public long storedBytes() {
@@ -151,7 +192,7 @@ public final class DumpReader implements AutoCloseable {
     private void decompress() {
         try {
             // the decompressor reads the file's header as it is made, so it is made here, off the reader's thread
-            plainHashing = new HashingInputStream(compression.decompress(stored));
+            plainHashing = new HashingInputStream(compression.decompress(decrypted));
             while (!stopping) {
                 byte[] buffer = take(free);
                 if (buffer == null) {

@@ -3,12 +3,13 @@ package dev.dbbackup.pipeline;
 import dev.dbbackup.engine.DumpMarkers;
 import dev.dbbackup.engine.DumpResult;
 import dev.dbbackup.engine.EngineException;
+import dev.dbbackup.pipeline.crypto.Encryption;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * The write half of the pipeline: engine → size+SHA-256 of the plain SQL → compressor →
+ * The write half of the pipeline: engine → size+SHA-256 of the plain SQL → compressor → encryptor (optional) →
  * size+SHA-256 of the stored bytes → sink. Nothing is buffered beyond fixed-size stream buffers.
  */
 public final class DumpWriter {
@@ -31,18 +32,24 @@ public final class DumpWriter {
      * Fails when the dump does not end with the engine end marker: such a dump is never a backup.
      */
     public static Written write(OutputStream sink, Compression compression, DumpBody body) throws IOException, EngineException {
-        return write(sink, compression, body, null);
+        return write(sink, compression, Encryption.NONE, body, null);
+    }
+
+    /** As {@link #write(OutputStream, Compression, DumpBody)}, encrypting the compressed bytes; the stored sums are of the encrypted bytes. */
+    public static Written write(OutputStream sink, Compression compression, Encryption encryption, DumpBody body)
+            throws IOException, EngineException {
+        return write(sink, compression, encryption, body, null);
     }
 
     /**
-     * As {@link #write(OutputStream, Compression, DumpBody)}, keeping {@code meter} (may be null) up to date
-     * with the plain and stored byte counts for a progress display.
+     * The whole write: engine → plain sums → compressor → encryptor → stored sums → sink, keeping {@code meter}
+     * (may be null) up to date with the plain and stored byte counts for a progress display.
      */
-    public static Written write(OutputStream sink, Compression compression, DumpBody body, TransferMeter meter)
+    public static Written write(OutputStream sink, Compression compression, Encryption encryption, DumpBody body, TransferMeter meter)
             throws IOException, EngineException {
         TransferMeter shownMeter = meter == null ? new TransferMeter() : meter;
         StoredTap stored = new StoredTap(sink, shownMeter);
-        OutputStream compressor = compression.compress(stored);
+        OutputStream compressor = compression.compress(encryption.encrypt(stored));
         PlainTap plain = new PlainTap(compressor, shownMeter);
         // engines that write a few bytes at a time still reach the compressor in 64 KiB pieces
         OutputStream buffered = new java.io.BufferedOutputStream(plain, 1 << 16);

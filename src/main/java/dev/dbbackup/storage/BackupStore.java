@@ -16,6 +16,15 @@ public interface BackupStore {
     /** Starts writing a new object; nothing is visible under any key until {@link PendingObject#commit(String)}. */
     PendingObject create() throws IOException;
 
+    /**
+     * Starts writing a new object that will most likely be committed as {@code intendedKey}. Object stores must fix
+     * the key before the first bytes of a large upload are sent; committing under another key then costs them a
+     * server-side copy. Stores that can rename freely ignore the hint.
+     */
+    default PendingObject create(String intendedKey) throws IOException {
+        return create();
+    }
+
     /** Every object whose key starts with {@code prefix} ("" for all), temporary objects excluded. */
     List<StoredObject> list(String prefix) throws IOException;
 

@@ -21,7 +21,9 @@ public final class Cli {
 
     /** Settings that must not leak into tests from the developer's environment. */
     private static final List<String> SCRUBBED = List.of("DATABASE_URL", "DATABASE_PASSWORD", "BACKUP_DIR", "BACKUP_RETENTION_DAYS",
-            "BACKUP_RETENTION_WEEKS", "BACKUP_RETENTION_MONTHS", "BACKUP_TIMEZONE", "BACKUP_LOG_FILE", "DBBACKUP_CONFIG", "DBBACKUP_NOW");
+            "BACKUP_RETENTION_WEEKS", "BACKUP_RETENTION_MONTHS", "BACKUP_TIMEZONE", "BACKUP_LOG_FILE", "DBBACKUP_CONFIG", "DBBACKUP_NOW",
+            "BACKUP_ENCRYPTION", "BACKUP_ENCRYPTION_PASSPHRASE", "BACKUP_ENCRYPTION_PUBLIC_KEYS", "BACKUP_DECRYPTION_KEY",
+            "BACKUP_DECRYPTION_PASSPHRASE");
 
     private Cli() {
     }
@@ -68,6 +70,7 @@ public final class Cli {
                 environment.remove(name);
                 environment.remove(name + "_FILE");
             });
+            environment.keySet().removeIf(name -> name.startsWith("BACKUP_") || name.startsWith("AWS_") || name.startsWith("DBBACKUP_"));
             environment.putAll(new HashMap<>(env));
             Process process = builder.start();
             process.getOutputStream().close();

@@ -89,6 +89,11 @@ public final class SqliteRestoreSession implements RestoreSession {
             config.setCacheSize(-32768);
             config.setBusyTimeout(SqliteCatalog.BUSY_TIMEOUT_MILLIS);
             Connection connection = config.createConnection("jdbc:sqlite:" + temp);
+            // One INSERT carries a whole row: a 100 MB BLOB is a 200 MB hex literal. Raise the run-time statement limit
+            // (sqlite-jdbc starts lower than SQLite's own default) to what the library allows.
+            org.sqlite.SQLiteConnection sqlite = connection.unwrap(org.sqlite.SQLiteConnection.class);
+            sqlite.setLimit(org.sqlite.SQLiteLimits.SQLITE_LIMIT_SQL_LENGTH, Integer.MAX_VALUE);
+            sqlite.setLimit(org.sqlite.SQLiteLimits.SQLITE_LIMIT_LENGTH, Integer.MAX_VALUE);
             return new SqliteRestoreSession(target, temp, connection);
         } catch (SQLException e) {
             deleteQuietly(temp);
@@ -178,7 +183,11 @@ public final class SqliteRestoreSession implements RestoreSession {
                     }
                     beginOnce(statement);
                     // sqlite3 .dump writes text that is not valid UTF-8 as raw bytes inside '...'
-                    statement.execute(ByteFaithfulUtf8Reader.rewriteLiteralsWithRawBytes(sql));
+                    // a prepared statement skips sqlite-jdbc's per-call scan for its own extended commands
+                    try (java.sql.PreparedStatement prepared = connection.prepareStatement(
+                            ByteFaithfulUtf8Reader.rewriteLiteralsWithRawBytes(sql))) {
+                        prepared.execute();
+                    }
                 }
             }
         } catch (SQLException e) {

@@ -85,6 +85,21 @@ class SqliteRoundTripTest {
         assertTrue(lines.get(lines.size() - 1).startsWith(DumpMarkers.END_OF_DUMP), "last line is the end marker");
     }
 
+    @org.junit.jupiter.api.Test
+    void rowsWithMegabyteBlobsAndTextRoundTrip() throws Exception {
+        Path source = dir.resolve("large-values.db");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + source);
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE files(id INTEGER PRIMARY KEY, content BLOB, body TEXT)");
+            s.execute("INSERT INTO files VALUES (1, randomblob(1048576), NULL), (2, randomblob(8000000), NULL),"
+                    + " (3, NULL, printf('%.*c', 3000000, 'x'))");
+        }
+        Path dumpFile = dir.resolve("large.sql");
+        DumpResult result = dump(source, dumpFile);
+        assertEquals(result.tableRows(), restore(dumpFile, dir.resolve("restored.db")));
+        SqliteDatabaseComparator.assertSameContent(source, dir.resolve("restored.db"));
+    }
+
     @ParameterizedTest
     @MethodSource("databases")
     void dumpRestoresToAnIdenticalDatabaseWithStockSqlite3(String name) throws Exception {

@@ -1,0 +1,136 @@
+package dev.dbbackup.engine.postgres;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** One entry of a dump: its statements, its place in pg_dump's order and what it depends on. */
+final class DumpObject {
+
+    /** Kinds in pg_dump's order; objects of a lower priority come first unless a dependency says otherwise. */
+    enum Kind {
+        SCHEMA(1, "SCHEMA"),
+        COLLATION(3, "COLLATION"),
+        EXTENSION(4, "EXTENSION"),
+        TYPE(5, "TYPE"),
+        DOMAIN(5, "DOMAIN"),
+        FUNCTION(7, "FUNCTION"),
+        PROCEDURE(7, "PROCEDURE"),
+        AGGREGATE(8, "AGGREGATE"),
+        OPERATOR(9, "OPERATOR"),
+        CAST(12, "CAST"),
+        TEXT_SEARCH_DICTIONARY(14, "TEXT SEARCH DICTIONARY"),
+        TEXT_SEARCH_CONFIGURATION(15, "TEXT SEARCH CONFIGURATION"),
+        TABLE(20, "TABLE"),
+        VIEW(20, "VIEW"),
+        MATERIALIZED_VIEW(20, "MATERIALIZED VIEW"),
+        SEQUENCE(20, "SEQUENCE"),
+        SEQUENCE_OWNED_BY(20, "SEQUENCE OWNED BY"),
+        TABLE_ATTACH(21, "TABLE ATTACH"),
+        DEFAULT(22, "DEFAULT"),
+        LARGE_OBJECT(23, "LARGE OBJECT"),
+        TABLE_DATA(30, "TABLE DATA"),
+        SEQUENCE_SET(31, "SEQUENCE SET"),
+        LARGE_OBJECT_DATA(32, "BLOB DATA"),
+        CONSTRAINT(40, "CONSTRAINT"),
+        INDEX(41, "INDEX"),
+        INDEX_ATTACH(42, "INDEX ATTACH"),
+        STATISTICS(43, "STATISTICS"),
+        RULE(44, "RULE"),
+        TRIGGER(45, "TRIGGER"),
+        FK_CONSTRAINT(46, "FK CONSTRAINT"),
+        ROW_SECURITY(47, "ROW SECURITY"),
+        POLICY(48, "POLICY"),
+        PUBLICATION(49, "PUBLICATION"),
+        PUBLICATION_TABLE(50, "PUBLICATION TABLE"),
+        ACL(60, "ACL"),
+        DEFAULT_ACL(61, "DEFAULT ACL"),
+        EVENT_TRIGGER(70, "EVENT TRIGGER"),
+        REFRESH_MATERIALIZED_VIEW(71, "MATERIALIZED VIEW DATA");
+
+        final int priority;
+        final String label;
+
+        Kind(int priority, String label) {
+            this.priority = priority;
+            this.label = label;
+        }
+    }
+
+    final String key;
+    final Kind kind;
+    final String schema;
+    final String name;
+    final String owner;
+    final List<String> statements = new ArrayList<>();
+    final Set<String> dependsOn = new LinkedHashSet<>();
+    /** For TABLE_DATA: the table to copy. */
+    TableData data;
+    /** For LARGE_OBJECT_DATA: the large object's oid. */
+    long largeObject;
+    /** For SEQUENCE_SET: the sequence to read. */
+    String sequenceName;
+
+    DumpObject(String key, Kind kind, String schema, String name, String owner) {
+        this.key = key;
+        this.kind = kind;
+        this.schema = schema;
+        this.name = name;
+        this.owner = owner;
+    }
+
+    DumpObject add(String statement) {
+        statements.add(statement);
+        return this;
+    }
+
+    DumpObject dependsOn(String otherKey) {
+        if (otherKey != null && !otherKey.equals(key)) {
+            dependsOn.add(otherKey);
+        }
+        return this;
+    }
+
+    /** A readable name for messages: "table public.film". */
+    String describe() {
+        return kind.label.toLowerCase() + " " + (schema == null ? name : schema + "." + name);
+    }
+
+    /** The table whose rows a TABLE_DATA entry copies. */
+    record TableData(long oid, String schema, String table, List<String> columns, String condition) {
+
+        TableData(long oid, String schema, String table, List<String> columns) {
+            this(oid, schema, table, columns, null);
+        }
+
+        /** The COPY ... TO STDOUT that reads the rows; extension configuration tables copy only the rows their condition selects. */
+        String copyOutSql() {
+            if (condition == null || condition.isBlank()) {
+                return "COPY " + qualifiedName() + columnList() + " TO STDOUT";
+            }
+            String select = columns.isEmpty() ? "*" : columnList().substring(2, columnList().length() - 1);
+            return "COPY (SELECT " + select + " FROM ONLY " + qualifiedName() + " " + condition + ") TO STDOUT";
+        }
+
+        String qualifiedName() {
+            return SqlText.qualified(schema, table);
+        }
+
+        /** " (a, b)" or "" for a table without columns, where COPY takes no list. */
+        String columnList() {
+            if (columns.isEmpty()) {
+                return "";
+            }
+            List<String> quoted = new ArrayList<>();
+            for (String c : columns) {
+                quoted.add(SqlText.ident(c));
+            }
+            return " (" + String.join(", ", quoted) + ")";
+        }
+
+        String rowCountKey() {
+            return schema + "." + table;
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.dbbackup.engine.postgres;
+
+import dev.dbbackup.engine.DatabaseUrl;
+import dev.dbbackup.engine.EngineException;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * --clean: inside the restore transaction, drops what the dump is about to recreate. For our dumps that is
+ * the schemas named in the header (plus database-wide objects when the dump covered the whole database);
+ * for other dumps, every user schema of the target.
+ */
+final class PostgresCleaner {
+
+    private static final String SCHEMAS_HEADER = "-- dbbackup-schemas:";
+    private static final String SCOPE_HEADER = "-- dbbackup-scope:";
+
+    private final Connection connection;
+    private final DatabaseUrl target;
+
+    PostgresCleaner(Connection connection, DatabaseUrl target) {
+        this.connection = connection;
+        this.target = target;
+    }
+
+    void clean(List<String> header) throws EngineException {
+        List<String> schemas = null;
+        boolean wholeDatabase = true;
+        for (String line : header) {
+            if (line.startsWith(SCHEMAS_HEADER)) {
+                schemas = identifiers(line.substring(SCHEMAS_HEADER.length()));
+            } else if (line.startsWith(SCOPE_HEADER)) {
+                wholeDatabase = line.substring(SCOPE_HEADER.length()).strip().equals("database");
+            }
+        }
+        List<String> existing = userSchemas();
+        if (schemas == null) {
+            schemas = existing;
+        }
+        for (String schema : schemas) {
+            if (!existing.contains(schema)) {
+                continue;
+            }
+            if (schema.equals("public")) {
+                recreatePublic();
+            } else {
+                run("DROP SCHEMA " + SqlText.ident(schema) + " CASCADE", "schema " + schema);
+            }
+        }
+        if (wholeDatabase) {
+            for (String publication : names("SELECT pubname FROM pg_catalog.pg_publication")) {
+                run("DROP PUBLICATION " + SqlText.ident(publication), "publication " + publication);
+            }
+            for (String trigger : names("SELECT evtname FROM pg_catalog.pg_event_trigger e WHERE NOT EXISTS (SELECT 1 FROM "
+                    + "pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_event_trigger'::regclass AND d.objid = e.oid AND d.deptype = 'e')")) {
+                run("DROP EVENT TRIGGER " + SqlText.ident(trigger), "event trigger " + trigger);
+            }
+            run("SELECT pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata", "large objects");
+            resetGlobalDefaultPrivileges();
+        }
+    }
+
+    /** Database-wide ALTER DEFAULT PRIVILEGES would change the privileges of every object the restore creates. */
+    private void resetGlobalDefaultPrivileges() throws EngineException {
+        List<String> statements = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_get_userbyid(d.defaclrole), d.defaclobjtype, d.defaclacl::text[], "
+                     + "pg_catalog.acldefault(CASE d.defaclobjtype WHEN 'S' THEN 's' ELSE d.defaclobjtype END::\"char\", d.defaclrole)::text[] "
+                     + "FROM pg_catalog.pg_default_acl d WHERE d.defaclnamespace = 0")) {
+            while (rs.next()) {
+                String objects = switch (rs.getString(2)) {
+                    case "r" -> "TABLES";
+                    case "S" -> "SEQUENCES";
+                    case "f" -> "FUNCTIONS";
+                    case "T" -> "TYPES";
+                    case "n" -> "SCHEMAS";
+                    case "L" -> "LARGE OBJECTS";
+                    default -> null;
+                };
+                if (objects != null) {
+                    String prefix = "ALTER DEFAULT PRIVILEGES FOR ROLE " + SqlText.ident(rs.getString(1));
+                    statements.addAll(PostgresAcl.defaultPrivilegeStatements(prefix, objects,
+                            CatalogQueries.textArray(rs, "acldefault"), CatalogQueries.textArray(rs, "defaclacl")));
+                }
+            }
+        } catch (SQLException e) {
+            throw new EngineException("--clean could not read the default privileges of '" + target.database() + "': "
+                    + PostgresErrors.describe(e), e);
+        }
+        for (String statement : statements) {
+            run(statement.substring(0, statement.length() - 1), "default privileges");
+        }
+    }
+
+    private void recreatePublic() throws EngineException {
+        String owner;
+        List<String> acl;
+        List<String> defaults;
+        String comment;
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_get_userbyid(n.nspowner), n.nspacl::text[], "
+                     + "pg_catalog.acldefault('n', n.nspowner)::text[], pg_catalog.obj_description(n.oid, 'pg_namespace') "
+                     + "FROM pg_catalog.pg_namespace n WHERE n.nspname = 'public'")) {
+            rs.next();
+            owner = rs.getString(1);
+            acl = CatalogQueries.textArray(rs, "nspacl");
+            defaults = CatalogQueries.textArray(rs, "acldefault");
+            comment = rs.getString(4);
+        } catch (SQLException e) {
+            throw new EngineException("--clean could not read schema public of '" + target.database() + "': " + PostgresErrors.describe(e), e);
+        }
+        run("DROP SCHEMA public CASCADE", "schema public");
+        run("CREATE SCHEMA public", "schema public");
+        run("ALTER SCHEMA public OWNER TO " + SqlText.ident(owner), "schema public");
+        for (String grant : PostgresAcl.statements("ON SCHEMA public", null, acl, defaults)) {
+            run(grant.substring(0, grant.length() - 1), "schema public");
+        }
+        if (comment != null) {
+            run("COMMENT ON SCHEMA public IS " + SqlText.literal(comment), "schema public");
+        }
+    }
+
+    private List<String> userSchemas() throws EngineException {
+        return names("SELECT n.nspname FROM pg_catalog.pg_namespace n WHERE n.nspname NOT LIKE 'pg\\_%' "
+                + "AND n.nspname <> 'information_schema' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
+                + "WHERE d.classid = 'pg_catalog.pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e') ORDER BY 1");
+    }
+
+    private List<String> names(String sql) throws EngineException {
+        List<String> out = new ArrayList<>();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new EngineException("--clean could not list the objects of '" + target.database() + "': " + PostgresErrors.describe(e), e);
+        }
+        return out;
+    }
+
+    private void run(String sql, String what) throws EngineException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new EngineException("--clean could not drop " + what + " in '" + target.database() + "': "
+                    + PostgresErrors.describe(e) + "; nothing was changed", e);
+        }
+    }
+
+    /** Space-separated identifiers, each plain or double-quoted. */
+    static List<String> identifiers(String text) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == ' ') {
+                i++;
+                continue;
+            }
+            StringBuilder sb = new StringBuilder();
+            if (c == '"') {
+                i++;
+                while (i < text.length()) {
+                    char d = text.charAt(i++);
+                    if (d == '"') {
+                        if (i < text.length() && text.charAt(i) == '"') {
+                            sb.append('"');
+                            i++;
+                        } else {
+                            break;
+                        }
+                    } else {
+                        sb.append(d);
+                    }
+                }
+            } else {
+                while (i < text.length() && text.charAt(i) != ' ') {
+                    sb.append(text.charAt(i++));
+                }
+            }
+            out.add(sb.toString());
+        }
+        return out;
+    }
+}

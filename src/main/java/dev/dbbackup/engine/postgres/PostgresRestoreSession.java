@@ -1,0 +1,355 @@
+package dev.dbbackup.engine.postgres;
+
+import dev.dbbackup.engine.DatabaseUrl;
+import dev.dbbackup.engine.EngineException;
+import dev.dbbackup.engine.RestoreOptions;
+import dev.dbbackup.engine.RestoreSession;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Executes a plain-SQL dump (ours or stock pg_dump's) over JDBC, by default inside one transaction that
+ * only {@link #commit()} makes visible.
+ */
+final class PostgresRestoreSession implements RestoreSession {
+
+    private static final Pattern COPY_FROM_STDIN = Pattern.compile("(?is)^COPY\\s.*\\sFROM\\s+STDIN\\b.*");
+    private static final Pattern SET_STATEMENT = Pattern.compile("(?is)^SET\\s+(SESSION\\s+)?([a-z_.]+)\\s*(=|TO)\\s*(.*)$");
+    private static final Pattern TRANSACTION_CONTROL = Pattern.compile(
+            "(?is)^(BEGIN|START\\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT)(\\s+(WORK|TRANSACTION))?\\s*$");
+    private static final Pattern CREATE_DATABASE = Pattern.compile("(?is)^CREATE\\s+DATABASE\\b.*");
+    private static final int COPY_BATCH = 1 << 16;
+
+    private final DatabaseUrl target;
+    private final RestoreOptions options;
+    private final Connection connection;
+    private final CopyManager copy;
+    private boolean committed;
+    private boolean closed;
+    private long statements;
+
+    PostgresRestoreSession(DatabaseUrl target, RestoreOptions options) throws EngineException {
+        this.target = target;
+        this.options = options;
+        this.connection = PostgresConnections.open(target);
+        try {
+            connection.setAutoCommit(!options.singleTransaction());
+            copy = connection.unwrap(PGConnection.class).getCopyAPI();
+        } catch (SQLException e) {
+            closeQuietly();
+            throw new EngineException("cannot start the restore into '" + target.database() + "': " + PostgresErrors.describe(e), e);
+        }
+    }
+
+    @Override
+    public void apply(InputStream sql) throws IOException, EngineException {
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        SqlScriptReader reader = new SqlScriptReader(new InputStreamReader(sql, decoder));
+        SqlScriptReader.Item item = reader.next();
+        if (options.clean()) {
+            new PostgresCleaner(connection, target).clean(reader.leadingComments());
+        }
+        for (; item != null; item = reader.next()) {
+            if (item.type() == SqlScriptReader.Type.META_COMMAND) {
+                metaCommand(item);
+            } else {
+                statement(item, reader);
+            }
+        }
+    }
+
+    private void statement(SqlScriptReader.Item item, SqlScriptReader reader) throws IOException, EngineException {
+        String sql = item.text();
+        if (sql.isEmpty()) {
+            return;
+        }
+        if (TRANSACTION_CONTROL.matcher(sql).matches()) {
+            String verb = sql.split("\\s+")[0].toUpperCase(Locale.ROOT);
+            if (verb.equals("ROLLBACK") || verb.equals("ABORT")) {
+                throw new EngineException("the dump rolls back its own transaction at line " + item.line()
+                        + "; restore it with psql instead");
+            }
+            if (options.singleTransaction()) {
+                return; // The whole restore is already one transaction.
+            }
+        }
+        if (CREATE_DATABASE.matcher(sql).matches()) {
+            throw new EngineException("the dump creates a database at line " + item.line()
+                    + " (made with pg_dump --create); create the target database yourself and restore a dump made without --create");
+        }
+        Matcher set = SET_STATEMENT.matcher(sql);
+        if (set.matches()) {
+            String name = set.group(2).toLowerCase(Locale.ROOT);
+            String value = unquote(set.group(4).strip()).toLowerCase(Locale.ROOT);
+            if (name.equals("client_encoding")) {
+                checkEncoding(value, item.line());
+                return;
+            }
+            if (name.equals("standard_conforming_strings")) {
+                reader.standardConformingStrings(value.equals("on") || value.equals("true") || value.equals("1"));
+            }
+        }
+        if (COPY_FROM_STDIN.matcher(sql).matches()) {
+            copyIn(sql, item.line(), reader);
+            return;
+        }
+        execute(sql, item.line());
+    }
+
+    private void execute(String sql, long line) throws EngineException {
+        try (Statement s = connection.createStatement()) {
+            s.setEscapeProcessing(false);
+            s.execute(sql);
+            statements++;
+        } catch (SQLException e) {
+            throw failure(sql, line, e);
+        }
+    }
+
+    private void copyIn(String sql, long line, SqlScriptReader reader) throws IOException, EngineException {
+        reader.skipRestOfLine();
+        CopyIn in;
+        try {
+            in = copy.copyIn(sql);
+        } catch (SQLException e) {
+            throw failure(sql, line, e);
+        }
+        byte[] batch = new byte[COPY_BATCH];
+        int used = 0;
+        try {
+            while (true) {
+                String data = reader.readCopyLine();
+                if (data == null) {
+                    in.cancelCopy();
+                    throw new EngineException("the dump ends inside the data of '" + firstLine(sql) + "' (line " + line
+                            + "): the file is truncated");
+                }
+                if (data.equals("\\.")) {
+                    break;
+                }
+                byte[] bytes = (data + "\n").getBytes(StandardCharsets.UTF_8);
+                if (used + bytes.length > batch.length) {
+                    in.writeToCopy(batch, 0, used);
+                    used = 0;
+                }
+                if (bytes.length > batch.length) {
+                    in.writeToCopy(bytes, 0, bytes.length);
+                } else {
+                    System.arraycopy(bytes, 0, batch, used, bytes.length);
+                    used += bytes.length;
+                }
+            }
+            if (used > 0) {
+                in.writeToCopy(batch, 0, used);
+            }
+            in.endCopy();
+            statements++;
+        } catch (SQLException e) {
+            try {
+                if (in.isActive()) {
+                    in.cancelCopy();
+                }
+            } catch (SQLException ignored) {
+                // the copy failed already; report the first error
+            }
+            throw failure(sql, line, e);
+        }
+    }
+
+    private void metaCommand(SqlScriptReader.Item item) throws EngineException {
+        String text = item.text();
+        String[] words = text.split("\\s+");
+        String command = words[0];
+        switch (command) {
+            case "\\restrict", "\\unrestrict", "\\echo", "\\qecho" -> {
+                // psql's protection against injected meta-commands, and output; nothing to do without psql.
+            }
+            case "\\connect", "\\c" -> {
+                if (words.length > 2 && words[1].startsWith("-reuse-previous")) {
+                    // pg_dump -C writes \connect -reuse-previous=on "dbname='name'" for names that need quoting.
+                    words = new String[]{words[0], connectionDatabase(text.substring(text.indexOf(words[2])))};
+                }
+                String database = words.length > 1 ? unquoteIdentifier(words[1]) : "-";
+                if (!database.equals("-") && !database.equals(target.database())) {
+                    throw new EngineException("the dump switches to database '" + database + "' at line " + item.line()
+                            + " (\\connect); the built-in restore writes one database: restore into '" + database
+                            + "' or use a single-database dump");
+                }
+                if (words.length > 2 && !words[2].equals("-")) {
+                    throw new EngineException("the dump switches to role '" + words[2] + "' at line " + item.line()
+                            + " (\\connect); restore it with psql, or make the dump with --no-owner");
+                }
+            }
+            case "\\set" -> {
+                if (words.length < 2 || !(words[1].equals("ON_ERROR_STOP") || words[1].equals("VERBOSITY")
+                        || words[1].equals("ECHO") || words[1].equals("QUIET"))) {
+                    throw new EngineException("psql variable '" + text + "' at line " + item.line()
+                            + " is not supported by the built-in restore; run the file with psql");
+                }
+            }
+            case "\\encoding" -> checkEncoding(words.length > 1 ? unquote(words[1]).toLowerCase(Locale.ROOT) : "utf8", item.line());
+            case "\\." -> throw new EngineException("line " + item.line() + " ends COPY data (\\.) outside a COPY: the dump is damaged");
+            default -> throw new EngineException("psql meta-command " + command + " at line " + item.line()
+                    + " is not supported by the built-in restore; run the file with psql");
+        }
+    }
+
+    /** The dbname of a libpq connection string argument: "dbname='my db'" → my db. */
+    private static String connectionDatabase(String argument) {
+        String a = unquoteIdentifier(argument.strip());
+        Matcher m = Pattern.compile("dbname\\s*=\\s*'((?:[^'\\\\]|\\\\.)*)'").matcher(a);
+        if (m.find()) {
+            return "\"" + m.group(1).replaceAll("\\\\(.)", "$1").replace("\"", "\"\"") + "\"";
+        }
+        return a;
+    }
+
+    private static void checkEncoding(String value, long line) throws EngineException {
+        String normalized = value.replace("-", "").replace("_", "");
+        if (!normalized.equals("utf8") && !normalized.equals("unicode") && !normalized.equals("sqlascii")) {
+            throw new EngineException("the dump is encoded in " + value.toUpperCase(Locale.ROOT) + " (line " + line
+                    + "); the built-in restore reads UTF-8: convert it (iconv -f " + value.toUpperCase(Locale.ROOT)
+                    + " -t UTF-8) and change the SET client_encoding line");
+        }
+    }
+
+    private EngineException failure(String sql, long line, SQLException e) {
+        String message = PostgresErrors.describe(e);
+        String hint = "";
+        if ("42704".equals(e.getSQLState()) && message.contains("role")) {
+            hint = "; the dump names roles the target server lacks: create them, or back up with --no-owner --no-privileges";
+        }
+        String effect = options.singleTransaction() ? "; nothing was restored, the target is unchanged" : "";
+        return new EngineException("restore into '" + target.database() + "' failed at line " + line + " ("
+                + firstLine(sql) + "): " + message + hint + effect, e);
+    }
+
+    private static String firstLine(String sql) {
+        String first = sql.strip().lines().findFirst().orElse("");
+        return first.length() > 100 ? first.substring(0, 100) + "..." : first;
+    }
+
+    private static String unquote(String value) {
+        String v = value.endsWith(";") ? value.substring(0, value.length() - 1).strip() : value;
+        if (v.length() >= 2 && v.startsWith("'") && v.endsWith("'")) {
+            return v.substring(1, v.length() - 1).replace("''", "'");
+        }
+        return v;
+    }
+
+    private static String unquoteIdentifier(String value) {
+        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+            return value.substring(1, value.length() - 1).replace("\"\"", "\"");
+        }
+        if (value.length() >= 2 && value.startsWith("'") && value.endsWith("'")) {
+            return value.substring(1, value.length() - 1);
+        }
+        return value;
+    }
+
+    @Override
+    public Map<String, Long> rowCounts() throws EngineException {
+        List<String[]> tables = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("""
+                     SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                     WHERE c.relkind = 'r' AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
+                       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::regclass
+                                       AND d.objid = c.oid AND d.deptype = 'e')
+                     ORDER BY 1, 2""")) {
+            while (rs.next()) {
+                tables.add(new String[]{rs.getString(1), rs.getString(2)});
+            }
+        } catch (SQLException e) {
+            throw new EngineException("listing the restored tables of '" + target.database() + "' failed: " + PostgresErrors.describe(e), e);
+        }
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String[] t : tables) {
+            try (Statement s = connection.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*) FROM ONLY " + SqlText.qualified(t[0], t[1]))) {
+                rs.next();
+                counts.put(t[0] + "." + t[1], rs.getLong(1));
+            } catch (SQLException e) {
+                throw new EngineException("counting the rows of restored table " + t[0] + "." + t[1] + " failed: "
+                        + PostgresErrors.describe(e), e);
+            }
+        }
+        return counts;
+    }
+
+    @Override
+    public List<String> integrityProblems() throws EngineException {
+        List<String> problems = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("""
+                     SELECT n.nspname || '.' || c.relname FROM pg_catalog.pg_index i
+                     JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                     JOIN pg_catalog.pg_class t ON t.oid = i.indrelid
+                     WHERE NOT i.indisvalid AND t.relkind <> 'p' AND n.nspname NOT LIKE 'pg\\_%'
+                     ORDER BY 1""")) {
+            while (rs.next()) {
+                problems.add("index " + rs.getString(1) + " is not valid");
+            }
+        } catch (SQLException e) {
+            throw new EngineException("checking the restored database '" + target.database() + "' failed: " + PostgresErrors.describe(e), e);
+        }
+        return problems;
+    }
+
+    @Override
+    public RestoreCommit commit() throws EngineException {
+        if (options.singleTransaction()) {
+            try {
+                connection.commit();
+            } catch (SQLException e) {
+                throw new EngineException("committing the restore into '" + target.database() + "' failed: "
+                        + PostgresErrors.describe(e) + "; the target is unchanged", e);
+            }
+        }
+        committed = true;
+        return new RestoreCommit(null);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!committed && options.singleTransaction()) {
+            try {
+                connection.rollback();
+            } catch (SQLException ignored) {
+                // closing the connection rolls back too
+            }
+        }
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // nothing left to do
+        }
+    }
+}

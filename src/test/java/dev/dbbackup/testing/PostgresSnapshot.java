@@ -1,0 +1,263 @@
+package dev.dbbackup.testing;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Everything a restore must reproduce, read from the catalog with the server's deparsers so that any two
+ * servers 12–18 can be compared: objects and their definitions, comments, ACLs, owners, sequence positions,
+ * populated state of materialized views, and an md5 of every table's ordered rows.
+ */
+public final class PostgresSnapshot {
+
+    private static final String USER_SCHEMA = "n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'";
+    private static final String NOT_EXTENSION = "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = %s AND d.deptype = 'e')";
+
+    public final Map<String, String> schema = new TreeMap<>();
+    public final Map<String, String> rows = new TreeMap<>();
+    public final Map<String, String> sequences = new TreeMap<>();
+    public final Map<String, String> comments = new TreeMap<>();
+    public final Map<String, String> acls = new TreeMap<>();
+    public final Map<String, String> matviews = new TreeMap<>();
+    public final Map<String, String> viewRows = new TreeMap<>();
+
+    private PostgresSnapshot() {
+    }
+
+    public static PostgresSnapshot take(PostgresServer server, String database) {
+        return take(server, database, false);
+    }
+
+    /**
+     * With {@code viewRows}, also fingerprints the rows of every view (slow for some views); used across major
+     * versions, where deparsed view text differs.
+     */
+    public static PostgresSnapshot take(PostgresServer server, String database, boolean viewRows) {
+        PostgresSnapshot s = new PostgresSnapshot();
+        try (Connection c = server.connect(database)) {
+            c.createStatement().execute("SELECT pg_catalog.set_config('search_path', '', false)");
+            s.read(c, server.major(), viewRows);
+        } catch (SQLException e) {
+            throw new IllegalStateException("snapshot of " + database + " on " + server + ": " + e.getMessage(), e);
+        }
+        return s;
+    }
+
+    private void read(Connection c, int major, boolean withViewRows) throws SQLException {
+        put(c, schema, "schema", "SELECT n.nspname, pg_get_userbyid(n.nspowner) FROM pg_namespace n WHERE " + USER_SCHEMA
+                + " AND " + NOT_EXTENSION.formatted("n.oid"));
+        put(c, schema, "extension", "SELECT e.extname, n.nspname || ' ' || e.extversion FROM pg_extension e "
+                + "JOIN pg_namespace n ON n.oid = e.extnamespace");
+        put(c, schema, "type", "SELECT n.nspname || '.' || t.typname, t.typtype::text || ' ' || pg_get_userbyid(t.typowner) || ' '"
+                + " || coalesce(format_type(t.typbasetype, t.typtypmod), '') || ' ' || t.typnotnull || ' ' || coalesce(t.typdefault, '')"
+                + " || ' ' || coalesce((SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid), '')"
+                + " || ' ' || coalesce((SELECT string_agg(a.attname || ':' || format_type(a.atttypid, a.atttypmod), ',' ORDER BY a.attnum)"
+                + "   FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '')"
+                + " || ' ' || coalesce((SELECT format_type(r.rngsubtype, NULL) || ' ' || r.rngsubdiff::regproc::text FROM pg_range r WHERE r.rngtypid = t.oid), '')"
+                + " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE " + USER_SCHEMA
+                + " AND t.typtype IN ('e', 'c', 'd', 'r') AND (t.typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')"
+                + " AND " + NOT_EXTENSION.formatted("t.oid"));
+        put(c, schema, "function", "SELECT p.oid::regprocedure::text, "
+                + "pg_get_userbyid(p.proowner) || ' ' || CASE WHEN p.prokind = 'a' THEN "
+                + "  (SELECT a.aggtransfn::regproc::text || ' ' || format_type(a.aggtranstype, NULL) || ' ' || a.aggfinalfn::regproc::text"
+                + "   || ' ' || coalesce(a.agginitval, '') FROM pg_aggregate a WHERE a.aggfnoid = p.oid)"
+                + " ELSE pg_get_functiondef(p.oid) END FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE "
+                + USER_SCHEMA + " AND " + NOT_EXTENSION.formatted("p.oid"));
+        put(c, schema, "relation", "SELECT n.nspname || '.' || c.relname, c.relkind::text || ' ' || c.relpersistence::text || ' '"
+                + " || pg_get_userbyid(c.relowner) || ' ' || coalesce(c.reloptions::text, '') || ' '"
+                + " || coalesce(pg_get_expr(c.relpartbound, c.oid), '') || ' ' || CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) ELSE '' END"
+                + " || ' ' || coalesce((SELECT string_agg(i.inhparent::regclass::text, ',' ORDER BY i.inhseqno) FROM pg_inherits i WHERE i.inhrelid = c.oid), '')"
+                + " || ' ' || c.relrowsecurity || c.relforcerowsecurity || ' ' || c.relreplident::text"
+                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + USER_SCHEMA
+                + " AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND " + NOT_EXTENSION.formatted("c.oid"));
+        put(c, schema, "column", "SELECT n.nspname || '.' || c.relname || '.' || a.attname,"
+                + " (SELECT count(*) FROM pg_attribute b WHERE b.attrelid = a.attrelid AND b.attnum > 0 AND b.attnum <= a.attnum AND NOT b.attisdropped)"
+                + " || ' ' || format_type(a.atttypid, a.atttypmod)"
+                + " || ' ' || a.attnotnull || ' ' || a.attidentity::text || ' ' || a.attgenerated::text || ' ' || coalesce(pg_get_expr(d.adbin, d.adrelid), '')"
+                + " || ' ' || coalesce((SELECT collname FROM pg_collation WHERE oid = a.attcollation), '')"
+                + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+                + " WHERE " + USER_SCHEMA + " AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped");
+        put(c, schema, "view", "SELECT n.nspname || '.' || c.relname, pg_get_viewdef(c.oid) FROM pg_class c"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + USER_SCHEMA + " AND c.relkind IN ('v', 'm')");
+        put(c, schema, "sequence", "SELECT n.nspname || '.' || c.relname, format_type(s.seqtypid, NULL) || ' ' || s.seqstart || ' '"
+                + " || s.seqincrement || ' ' || s.seqmin || ' ' || s.seqmax || ' ' || s.seqcache || ' ' || s.seqcycle"
+                + " || ' ' || coalesce((SELECT d.refobjid::regclass::text || '.' || d.refobjsubid || d.deptype::text FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
+                + "   AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')), '')"
+                + " FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + USER_SCHEMA);
+        put(c, schema, "constraint", "SELECT n.nspname || '.' || coalesce(c.relname, t.typname) || '.' || co.conname,"
+                + " co.contype::text || ' ' || pg_get_constraintdef(co.oid) || ' ' || co.convalidated || ' ' || co.condeferrable || co.condeferred"
+                + " FROM pg_constraint co JOIN pg_namespace n ON n.oid = co.connamespace LEFT JOIN pg_class c ON c.oid = co.conrelid"
+                + " LEFT JOIN pg_type t ON t.oid = co.contypid WHERE " + USER_SCHEMA + " AND co.contype <> 'n'"
+                + " AND " + NOT_EXTENSION.formatted("coalesce(c.oid, t.oid)"));
+        put(c, schema, "index", "SELECT n.nspname || '.' || ic.relname, pg_get_indexdef(i.indexrelid) || ' ' || i.indisclustered"
+                + " || ' ' || i.indisreplident || ' ' || i.indisvalid || ' ' || coalesce((SELECT h.inhparent::regclass::text FROM pg_inherits h WHERE h.inhrelid = i.indexrelid), '')"
+                + " FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace"
+                + " WHERE " + USER_SCHEMA + " AND " + NOT_EXTENSION.formatted("i.indrelid"));
+        String notCloned = major >= 13 ? " AND tg.tgparentid = 0" : "";
+        put(c, schema, "trigger", "SELECT tg.tgrelid::regclass::text || '.' || tg.tgname, pg_get_triggerdef(tg.oid) || ' ' || tg.tgenabled::text"
+                + " FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE " + USER_SCHEMA + " AND NOT tg.tgisinternal" + notCloned);
+        put(c, schema, "rule", "SELECT r.ev_class::regclass::text || '.' || r.rulename, pg_get_ruledef(r.oid) || ' ' || r.ev_enabled::text"
+                + " FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE " + USER_SCHEMA + " AND r.rulename <> '_RETURN'");
+        put(c, schema, "policy", "SELECT schemaname || '.' || tablename || '.' || policyname, permissive || ' ' || roles::text || ' ' || cmd"
+                + " || ' ' || coalesce(qual, '') || ' ' || coalesce(with_check, '') FROM pg_policies");
+        put(c, schema, "statistics", "SELECT n.nspname || '.' || s.stxname, pg_get_statisticsobjdef(s.oid) FROM pg_statistic_ext s"
+                + " JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE " + USER_SCHEMA);
+        put(c, schema, "publication", "SELECT p.pubname, p.puballtables || ' ' || p.pubinsert || p.pubupdate || p.pubdelete || p.pubtruncate"
+                + " || ' ' || coalesce((SELECT string_agg(pr.prrelid::regclass::text, ',' ORDER BY pr.prrelid::regclass::text)"
+                + "   FROM pg_publication_rel pr WHERE pr.prpubid = p.oid), '') FROM pg_publication p");
+        put(c, schema, "event trigger", "SELECT evtname, evtevent || ' ' || evtfoid::regproc::text || ' ' || evtenabled::text || ' '"
+                + " || coalesce(evttags::text, '') FROM pg_event_trigger");
+        put(c, schema, "cast", "SELECT format_type(castsource, NULL) || ' AS ' || format_type(casttarget, NULL),"
+                + " castfunc::regprocedure::text || ' ' || castcontext::text || castmethod::text FROM pg_cast WHERE oid >= 16384 AND "
+                + NOT_EXTENSION.formatted("pg_cast.oid"));
+        put(c, schema, "operator", "SELECT o.oprnamespace::regnamespace::text || '.' || o.oprname || '(' || format_type(o.oprleft, NULL) || ','"
+                + " || format_type(o.oprright, NULL) || ')', o.oprcode::regproc::text || ' ' || o.oprcom::regoper::text || ' ' || o.oprnegate::regoper::text"
+                + " FROM pg_operator o WHERE o.oid >= 16384 AND " + NOT_EXTENSION.formatted("o.oid"));
+        put(c, schema, "text search dictionary", "SELECT d.dictnamespace::regnamespace::text || '.' || d.dictname,"
+                + " d.dicttemplate::regproc::text || ' ' || coalesce(d.dictinitoption, '') FROM pg_ts_dict d WHERE d.oid >= 16384");
+        put(c, schema, "text search configuration", "SELECT c.cfgnamespace::regnamespace::text || '.' || c.cfgname,"
+                + " (SELECT string_agg(m.maptokentype || ':' || m.mapdict::regdictionary::text, ',' ORDER BY m.maptokentype, m.mapseqno)"
+                + "  FROM pg_ts_config_map m WHERE m.mapcfg = c.oid) FROM pg_ts_config c WHERE c.oid >= 16384");
+        put(c, schema, "large object", "SELECT oid::text, pg_get_userbyid(lomowner) FROM pg_largeobject_metadata");
+        put(c, schema, "default acl", "SELECT pg_get_userbyid(defaclrole) || ' ' || defaclnamespace::regnamespace::text || ' ' || defaclobjtype::text,"
+                + " defaclacl::text FROM pg_default_acl");
+
+        put(c, comments, "", "SELECT o.type || ' ' || o.identity, d.description FROM pg_description d,"
+                + " LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o"
+                + " WHERE (d.objoid >= 16384 OR (d.classoid = 'pg_namespace'::regclass AND d.objoid = 'public'::regnamespace))"
+                + " AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.objid = d.objoid AND x.deptype = 'e')");
+        put(c, acls, "relation", "SELECT c.oid::regclass::text, c.relacl::text || ' ' || coalesce((SELECT string_agg(a.attname || a.attacl::text, ',' ORDER BY a.attnum)"
+                + " FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL), '')"
+                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + USER_SCHEMA
+                + " AND " + NOT_EXTENSION.formatted("c.oid") + " AND (c.relacl IS NOT NULL OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL))");
+        put(c, acls, "function", "SELECT p.oid::regprocedure::text, p.proacl::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                + " WHERE " + USER_SCHEMA + " AND p.proacl IS NOT NULL AND " + NOT_EXTENSION.formatted("p.oid"));
+        put(c, acls, "schema", "SELECT n.nspname, n.nspacl::text FROM pg_namespace n WHERE " + USER_SCHEMA
+                + " AND n.nspacl IS NOT NULL");
+        put(c, acls, "type", "SELECT t.oid::regtype::text, t.typacl::text FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+                + " WHERE " + USER_SCHEMA + " AND t.typacl IS NOT NULL AND " + NOT_EXTENSION.formatted("t.oid"));
+        put(c, matviews, "", "SELECT c.oid::regclass::text, c.relispopulated::text FROM pg_class c WHERE c.relkind = 'm'");
+
+        List<String> sequenceNames = list(c, "SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE c.relkind = 'S' AND " + USER_SCHEMA);
+        for (String seq : sequenceNames) {
+            put(c, sequences, "", "SELECT '" + seq.replace("'", "''") + "', last_value || ' ' || is_called FROM " + seq);
+        }
+        List<String> tables = list(c, "SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE c.relkind = 'r' AND " + USER_SCHEMA + " AND " + NOT_EXTENSION.formatted("c.oid"));
+        for (String table : tables) {
+            put(c, rows, "", "SELECT '" + table.replace("'", "''") + "', count(*) || ' ' || coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t::text)), '')"
+                    + " FROM ONLY " + table + " AS t");
+        }
+        List<String> views = list(c, "SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE c.relkind IN ('v', 'm') AND c.relispopulated AND " + USER_SCHEMA + " AND " + NOT_EXTENSION.formatted("c.oid"));
+        for (String view : withViewRows ? views : List.<String>of()) {
+            // Views may aggregate without ORDER BY (string_agg), so only the multiset of characters is compared.
+            put(c, viewRows, "", "SELECT '" + view.replace("'", "''") + "', (SELECT count(*) FROM " + view + ") || ' ' || coalesce("
+                    + "(SELECT md5(string_agg(ch, '' ORDER BY ch COLLATE \"C\")) FROM (SELECT regexp_split_to_table(t::text, '') AS ch"
+                    + " FROM " + view + " AS t) s), '')");
+        }
+        for (String lo : list(c, "SELECT oid::text FROM pg_largeobject_metadata")) {
+            put(c, rows, "", "SELECT 'large object " + lo + "', md5(lo_get(" + lo + "))");
+        }
+    }
+
+    private static void put(Connection c, Map<String, String> into, String kind, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                String key = (kind.isEmpty() ? "" : kind + " ") + rs.getString(1);
+                String value = Objects.toString(rs.getString(2), "<null>");
+                String previous = into.put(key, value);
+                if (previous != null) {
+                    into.put(key, previous + " | " + value);
+                }
+            }
+        } catch (SQLException e) {
+            throw new SQLException(e.getMessage() + " in: " + sql, e);
+        }
+    }
+
+    private static List<String> list(Connection c, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    /** Human-readable differences between two snapshots, empty when they match. */
+    public List<String> differences(PostgresSnapshot other) {
+        List<String> out = new ArrayList<>();
+        diff("schema", schema, other.schema, out);
+        diff("rows", rows, other.rows, out);
+        diff("sequence", sequences, other.sequences, out);
+        diff("comment", comments, other.comments, out);
+        diff("acl", acls, other.acls, out);
+        diff("matview", matviews, other.matviews, out);
+        diff("view rows", viewRows, other.viewRows, out);
+        return out;
+    }
+
+    /**
+     * A copy without what legitimately differs between major versions: deparsed view text (compared through
+     * the views' rows instead), quoting in deparsed function headers, objects newer servers create on their own (multirange constructors and casts),
+     * extension versions, the public schema's defaults, and privileges newer servers grant owners (MAINTAIN).
+     */
+    public PostgresSnapshot acrossVersions() {
+        PostgresSnapshot n = new PostgresSnapshot();
+        schema.forEach((k, v) -> {
+            if (k.startsWith("view ") || k.contains("multirange") || k.equals("schema public")) {
+                return;
+            }
+            String value = v;
+            if (k.startsWith("extension ")) {
+                value = v.split(" ")[0];
+            }
+            if (k.startsWith("function ")) {
+                // Newer deparsers quote names that became keywords (a parameter named json) and drop IN.
+                value = value.replace("(IN ", "(").replace(", IN ", ", ").replace("\"", "");
+            }
+            n.schema.put(k, value);
+        });
+        n.rows.putAll(rows);
+        n.sequences.putAll(sequences);
+        n.comments.putAll(comments);
+        acls.forEach((k, v) -> {
+            if (!k.equals("schema public")) {
+                n.acls.put(k, v.replace("arwdDxtm", "arwdDxt"));
+            }
+        });
+        n.matviews.putAll(matviews);
+        n.viewRows.putAll(viewRows);
+        return n;
+    }
+
+    private static void diff(String what, Map<String, String> a, Map<String, String> b, List<String> out) {
+        TreeSet<String> keys = new TreeSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        for (String k : keys) {
+            String va = a.get(k);
+            String vb = b.get(k);
+            if (!Objects.equals(va, vb)) {
+                out.add(what + " " + k + ":\n    source: " + va + "\n    target: " + vb);
+            }
+        }
+    }
+
+    public int objectCount() {
+        return schema.size();
+    }
+}
