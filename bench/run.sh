@@ -268,7 +268,8 @@ fi
           if (s[i] != "-" && s[j] != "-" && s[j] > 0) sr = sprintf("%.2f", s[i] / s[j])
         }
         rss = (r[i] == "-") ? "-" : sprintf("%.0f", r[i] / 1024)
-        printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", g[i], n[i], t[i], c[i], s[i], rss, tr, cr, sr
+        name = n[i]; gsub(/\|/, "\\|", name)
+        printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", g[i], name, t[i], c[i], s[i], rss, tr, cr, sr
       }
     }' "$RESULTS"
   if [ -s "$WORK/pipeline.tsv" ]; then

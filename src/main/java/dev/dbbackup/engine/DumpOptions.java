@@ -28,6 +28,6 @@ public record DumpOptions(List<String> schemas, List<String> excludeSchemas, Lis
 
     /** The same options reporting to {@code other}; must copy every other component (keep it in step with the record). */
     public DumpOptions withProgress(DumpProgress other) {
-        return new DumpOptions(schemas, excludeSchemas, excludeTableData, noOwner, noPrivileges, jobs, other);
+        return new DumpOptions(schemas, excludeSchemas, excludeTableData, noOwner, noPrivileges, jobs, other, dumper);
     }
 }
