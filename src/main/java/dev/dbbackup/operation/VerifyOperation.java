@@ -129,7 +129,7 @@ public class VerifyOperation {
             return fail(entry, location, passed, notes, e.getMessage());
         }
         try (InputStream in = catalog.store().open(entry.key());
-             DumpReader reader = openReader(in, compression, encrypted ? keys : Decryption.NONE)) {
+             DumpReader reader = new DumpReader(in, compression, encrypted ? keys : Decryption.NONE)) {
             String decompressionError = null;
             DecryptionException decryptionError = null;
             try {
@@ -188,25 +188,8 @@ public class VerifyOperation {
             }
             passed.add("end marker");
             return new VerificationResult(entry.key(), location, passed, Optional.empty(), notes, marker.get(), reader.plainBytes());
-        } catch (HeaderException e) {
-            return fail(entry, location, passed, notes, "decompression failed: " + describe(e));
         } catch (IOException e) {
             return fail(entry, location, passed, notes, "cannot read the file: " + describe(e));
-        }
-    }
-
-    /** Opening reads the compressed header, so a file that is not compressed at all fails here. */
-    private static DumpReader openReader(InputStream in, Compression compression, Decryption decryption) throws IOException {
-        try {
-            return new DumpReader(in, compression, decryption);
-        } catch (IOException e) {
-            throw new HeaderException(e);
-        }
-    }
-
-    private static final class HeaderException extends IOException {
-        HeaderException(IOException cause) {
-            super(cause.getMessage(), cause);
         }
     }
 
