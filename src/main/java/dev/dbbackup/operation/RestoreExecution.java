@@ -3,15 +3,11 @@ package dev.dbbackup.operation;
 import dev.dbbackup.catalog.BackupCatalog;
 import dev.dbbackup.catalog.BackupManifest;
 import dev.dbbackup.catalog.CatalogEntry;
-import dev.dbbackup.engine.DumpMarkers;
 import dev.dbbackup.engine.EngineException;
 import dev.dbbackup.engine.RestoreSession;
-import dev.dbbackup.pipeline.Compression;
-import dev.dbbackup.pipeline.DumpReader;
 import dev.dbbackup.pipeline.crypto.Decryption;
-import dev.dbbackup.pipeline.crypto.Encryption;
 import java.io.IOException;
-import java.io.InputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,38 +19,41 @@ final class RestoreExecution {
     private RestoreExecution() {
     }
 
-    record Checked(int tables, long rows, List<String> notes) {
+    /** @param verified the verification of the file made while it was read; when it failed, nothing else was checked */
+    record Checked(VerifyOperation.VerificationResult verified, int tables, long rows, List<String> notes) {
+
+        boolean passed() {
+            return verified.passed();
+        }
     }
 
     /**
-     * Streams the backup into {@code session}, then checks: the stored bytes still match the manifest, the dump
-     * reached its end marker, the restored database passes its integrity check, and every table has the row count
-     * the manifest recorded. Throws a VERIFICATION_FAILED {@link DbBackupException} on any difference.
+     * Streams the backup into {@code session} while verifying it in the same read (stored checksum and size, decryption
+     * and its integrity check, decompression, SQL checksum, end marker: the verification is recorded in the manifest),
+     * then checks that the restored database passes its integrity check and that every table has the row count the
+     * manifest recorded. A file that fails its verification comes back as a failed {@link Checked#verified()}; a restored
+     * database that differs throws a VERIFICATION_FAILED {@link DbBackupException}. Either way nothing is committed.
      */
-    static Checked applyAndCheck(RestoreSession session, BackupCatalog catalog, CatalogEntry entry, String location)
-            throws IOException, EngineException {
-        return applyAndCheck(session, catalog, entry, location, Decryption.NONE);
-    }
-
-    /** As above, decrypting an encrypted backup with {@code decryption} (its integrity check runs before anything is committed). */
-    static Checked applyAndCheck(RestoreSession session, BackupCatalog catalog, CatalogEntry entry, String location, Decryption decryption)
-            throws IOException, EngineException {
+    static Checked applyAndCheck(VerifyOperation verifier, Instant now, RestoreSession session, BackupCatalog catalog, CatalogEntry entry,
+                                 String location, Decryption decryption) throws IOException, EngineException {
         Optional<BackupManifest> manifest = entry.manifest();
         List<String> notes = new ArrayList<>();
-        try (InputStream in = catalog.store().open(entry.key());
-             DumpReader reader = new DumpReader(in, Compression.forFileName(Encryption.withoutSuffix(entry.fileName())),
-                     Encryption.isEncryptedName(entry.fileName()) ? decryption : Decryption.NONE, entry.size())) {
-            session.apply(reader.plain());
-            reader.drain();
-            if (manifest.isPresent() && !manifest.get().stored().sha256().equals(reader.storedSha256())) {
-                throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "backup " + location + " changed while it was being restored",
-                        "nothing was changed; run it again");
+        VerifyOperation.VerificationResult verified;
+        try {
+            verified = verifier.verify(catalog, entry, now, decryption, true, session::apply);
+        } catch (VerifyOperation.ConsumerFailure e) {
+            if (e.getCause() instanceof EngineException engine) {
+                throw engine;
             }
-            if (DumpMarkers.recognise(reader.lastLine()).isEmpty()) {
-                throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "backup " + location + " ended without its end marker during restore",
-                        "nothing was changed; pick another backup");
+            if (e.getCause() instanceof IOException io) {
+                throw io;
             }
+            throw (RuntimeException) e.getCause();
         }
+        if (!verified.passed()) {
+            return new Checked(verified, 0, 0, verified.notes());
+        }
+        notes.addAll(verified.notes());
         List<String> problems = session.integrityProblems();
         if (!problems.isEmpty()) {
             throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "the database restored from " + location + " failed its integrity check: "
@@ -63,10 +62,10 @@ final class RestoreExecution {
         Map<String, Long> counts = session.rowCounts();
         if (manifest.isPresent() && manifest.get().tables() != null) {
             compareRowCounts(manifest.get().tables(), counts, location);
-            return new Checked(manifest.get().tables().size(), manifest.get().totalRows(), notes);
+            return new Checked(verified, manifest.get().tables().size(), manifest.get().totalRows(), notes);
         }
         notes.add("no manifest: row counts not compared");
-        return new Checked(counts.size(), counts.values().stream().mapToLong(Long::longValue).sum(), notes);
+        return new Checked(verified, counts.size(), counts.values().stream().mapToLong(Long::longValue).sum(), notes);
     }
 
     private static void compareRowCounts(Map<String, Long> expected, Map<String, Long> actual, String location) {

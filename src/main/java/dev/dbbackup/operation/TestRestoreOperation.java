@@ -52,13 +52,15 @@ public class TestRestoreOperation {
         Decryption decryption = Encryption.isEncryptedName(entry.fileName())
                 ? EncryptionKeys.requiredFor(settings, location, entry.manifest()) : Decryption.NONE;
         EncryptionKeys.requireKeyOpens(decryption, catalog, entry, location);
-        VerifyOperation.VerificationResult checked = verifier.verify(catalog, entry, settings.clock().instant(), decryption, true);
-        if (!checked.passed()) {
-            return record(catalog, entry, settings, checked, start);
+        Optional<String> quickFault = VerifyOperation.quickCheck(entry);
+        if (quickFault.isPresent()) {
+            return record(catalog, entry, settings, verifier.verify(catalog, entry, settings.clock().instant(), decryption, true), start);
         }
-        List<String> passed = new ArrayList<>(checked.passedChecks());
-        List<String> notes = new ArrayList<>(checked.notes());
+        List<String> passed = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         Optional<String> failure = Optional.empty();
+        String endMarker = null;
+        long plainBytes = 0;
         DatabaseUrl near = scratchUrl.orElse(settings.databaseUrl());
         String engineName = entry.manifest().map(BackupManifest::engine).orElse(null);
         DatabaseEngine engine = engineName != null ? engines.byName(engineName) : engines.forUrl(near);
@@ -72,16 +74,25 @@ public class TestRestoreOperation {
         }
         try (scratch; RestoreSession session = engine.beginRestore(scratch.url(), RestoreOptions.defaults())) {
             LOG.infof("test-restore of %s into scratch target %s", location, scratch.url().redacted());
-            RestoreExecution.Checked restored = RestoreExecution.applyAndCheck(session, catalog, entry, location, decryption);
-            passed.add("test-restore (" + restored.tables() + " tables, " + restored.rows() + " rows)");
+            // The file is verified in the same read as it is restored (the verification is recorded on its own too).
+            RestoreExecution.Checked restored = RestoreExecution.applyAndCheck(verifier, settings.clock().instant(), session, catalog, entry,
+                    location, decryption);
+            passed.addAll(restored.verified().passedChecks());
             notes.addAll(restored.notes());
+            endMarker = restored.verified().endMarker();
+            plainBytes = restored.verified().plainBytes();
+            if (restored.passed()) {
+                passed.add("test-restore (" + restored.tables() + " tables, " + restored.rows() + " rows)");
+            } else {
+                failure = restored.verified().failure();
+            }
         } catch (DbBackupException e) {
             failure = Optional.of("test-restore failed: " + e.getMessage());
         } catch (EngineException | IOException e) {
             failure = Optional.of("test-restore failed: " + e.getMessage());
         }
         VerifyOperation.VerificationResult result = new VerifyOperation.VerificationResult(entry.key(), location, passed, failure, notes,
-                checked.endMarker(), checked.plainBytes());
+                endMarker, plainBytes);
         return record(catalog, entry, settings, result, start);
     }
 

@@ -5,6 +5,7 @@ import dev.dbbackup.catalog.BackupManifest;
 import dev.dbbackup.catalog.CatalogEntry;
 import dev.dbbackup.config.Settings;
 import dev.dbbackup.engine.DumpMarkers;
+import dev.dbbackup.engine.EngineException;
 import dev.dbbackup.pipeline.Compression;
 import dev.dbbackup.pipeline.DumpReader;
 import dev.dbbackup.pipeline.crypto.Decryption;
@@ -13,6 +14,7 @@ import dev.dbbackup.pipeline.crypto.Encryption;
 import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -80,6 +82,22 @@ public class VerifyOperation {
         return results;
     }
 
+    /**
+     * What a restore does with the decompressed SQL while the backup is being verified, so that a restore reads the
+     * file once: the verification's verdict comes before anyone commits what the consumer wrote.
+     */
+    @FunctionalInterface
+    public interface PlainSqlConsumer {
+        void accept(InputStream plainSql) throws IOException, EngineException;
+    }
+
+    /** Thrown out of {@link #verify(BackupCatalog, CatalogEntry, Instant, Decryption, boolean, PlainSqlConsumer)} when the consumer failed, not the file. */
+    public static final class ConsumerFailure extends RuntimeException {
+        ConsumerFailure(Exception cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
     /** Verifies one backup and records the outcome in its manifest when it has one. */
     public VerificationResult verify(BackupCatalog catalog, CatalogEntry entry, Instant now) {
         return verify(catalog, entry, now, Decryption.NONE, false);
@@ -91,8 +109,17 @@ public class VerifyOperation {
      * as a failed verification: the file was not shown to be bad.
      */
     public VerificationResult verify(BackupCatalog catalog, CatalogEntry entry, Instant now, Decryption keys, boolean keyRequired) {
+        return verify(catalog, entry, now, keys, keyRequired, null);
+    }
+
+    /**
+     * As above, handing the decompressed SQL to {@code consumer} (null: just read it) as it is verified. A failure of the
+     * consumer itself (not of the file) ends the verification with a {@link ConsumerFailure} and records nothing.
+     */
+    public VerificationResult verify(BackupCatalog catalog, CatalogEntry entry, Instant now, Decryption keys, boolean keyRequired,
+                                     PlainSqlConsumer consumer) {
         boolean[] keyProblem = {false};
-        VerificationResult result = check(catalog, entry, keys, keyRequired, keyProblem);
+        VerificationResult result = check(catalog, entry, keys, keyRequired, keyProblem, consumer);
         if (entry.manifest().isPresent() && entry.manifestProblem().isEmpty() && !keyProblem[0]) {
             BackupManifest.Verification verification = new BackupManifest.Verification(
                     result.passed() ? "passed" : "failed", now.toString(), String.join(", ", result.passedChecks()),
@@ -106,8 +133,28 @@ public class VerifyOperation {
         return result;
     }
 
+    /**
+     * What can be found wrong without reading the file: a size that differs from the manifest, an empty file, a name
+     * whose compression is unknown. Empty when none of these.
+     */
+    public static Optional<String> quickCheck(CatalogEntry entry) {
+        if (entry.manifestProblem().isPresent() && entry.manifest().isPresent()) {
+            return Optional.of(entry.manifestProblem().get() + " (file truncated or replaced)");
+        }
+        if (entry.size() == 0) {
+            return Optional.of("the file is empty");
+        }
+        try {
+            Compression.forFileName(Encryption.withoutSuffix(entry.fileName()));
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
+        return Optional.empty();
+    }
+
     /** {@code keyProblem[0]} is set when the outcome is about the key, not the file. */
-    private VerificationResult check(BackupCatalog catalog, CatalogEntry entry, Decryption keys, boolean keyRequired, boolean[] keyProblem) {
+    private VerificationResult check(BackupCatalog catalog, CatalogEntry entry, Decryption keys, boolean keyRequired, boolean[] keyProblem,
+                                     PlainSqlConsumer consumer) {
         String location = catalog.store().locate(entry.key());
         List<String> passed = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -118,22 +165,27 @@ public class VerifyOperation {
             }
             notes.add(entry.manifestProblem().get() + ": checksums not compared");
         }
-        if (entry.size() == 0) {
-            return fail(entry, location, passed, notes, "the file is empty");
+        Optional<String> quick = quickCheck(entry);
+        if (quick.isPresent()) {
+            return fail(entry, location, passed, notes, quick.get());
         }
         boolean encrypted = Encryption.isEncryptedName(entry.fileName());
-        Compression compression;
-        try {
-            compression = Compression.forFileName(Encryption.withoutSuffix(entry.fileName()));
-        } catch (IllegalArgumentException e) {
-            return fail(entry, location, passed, notes, e.getMessage());
-        }
+        Compression compression = Compression.forFileName(Encryption.withoutSuffix(entry.fileName()));
         try (InputStream in = catalog.store().open(entry.key());
-             DumpReader reader = new DumpReader(in, compression, encrypted ? keys : Decryption.NONE)) {
+             DumpReader reader = new DumpReader(in, compression, encrypted ? keys : Decryption.NONE, entry.size())) {
             String decompressionError = null;
             DecryptionException decryptionError = null;
             try {
+                if (consumer != null) {
+                    feed(reader.plain(), consumer);
+                }
                 reader.drain();
+            } catch (ConsumerFailure e) {
+                Optional<String> fileFault = fileFaultBehind(reader, manifest);
+                if (fileFault.isPresent()) {
+                    return fail(entry, location, passed, notes, fileFault.get());
+                }
+                throw e;
             } catch (DecryptionException e) {
                 decryptionError = e;
                 reader.drainStored();
@@ -190,6 +242,68 @@ public class VerifyOperation {
             return new VerificationResult(entry.key(), location, passed, Optional.empty(), notes, marker.get(), reader.plainBytes());
         } catch (IOException e) {
             return fail(entry, location, passed, notes, "cannot read the file: " + describe(e));
+        }
+    }
+
+    /**
+     * After the consumer failed (say, on SQL that a damaged file decompressed to before its checksum was reached): the
+     * file's own fault when it has one, so a damaged backup is reported as damaged rather than as a failed restore.
+     */
+    private static Optional<String> fileFaultBehind(DumpReader reader, Optional<BackupManifest> manifest) {
+        try {
+            reader.drainStored();
+        } catch (IOException e) {
+            return Optional.of("cannot read the file: " + describe(e));
+        }
+        if (reader.decryptionFailure().isPresent()) {
+            return Optional.of("cannot decrypt: " + describe(reader.decryptionFailure().get()));
+        }
+        if (manifest.isPresent() && (manifest.get().stored().bytes() != reader.storedBytes()
+                || !manifest.get().stored().sha256().equals(reader.storedSha256()))) {
+            return Optional.of("checksum mismatch: the file's SHA-256 differs from its manifest (corrupted or altered)");
+        }
+        return Optional.empty();
+    }
+
+    /** Runs the consumer; a read failure of the file is rethrown as such, anything else is the consumer's own failure. */
+    private static void feed(InputStream plain, PlainSqlConsumer consumer) throws IOException {
+        ReadFailureRecorder recorded = new ReadFailureRecorder(plain);
+        try {
+            consumer.accept(recorded);
+        } catch (IOException | EngineException | RuntimeException e) {
+            if (recorded.failure != null) {
+                throw recorded.failure;
+            }
+            throw new ConsumerFailure(e);
+        }
+    }
+
+    /** Remembers the first exception the file's own stream threw, whatever the consumer made of it. */
+    private static final class ReadFailureRecorder extends FilterInputStream {
+        IOException failure;
+
+        ReadFailureRecorder(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                failure = failure == null ? e : failure;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                failure = failure == null ? e : failure;
+                throw e;
+            }
         }
     }
 
