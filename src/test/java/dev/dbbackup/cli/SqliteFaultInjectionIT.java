@@ -304,8 +304,17 @@ class SqliteFaultInjectionIT {
             assertEquals(3, restore.exitCode(), damage.name() + ": " + restore);
             assertEquals(target, SqliteBackupCliIT.sha256(dir.resolve("app.db")), damage.name() + ": target unchanged");
             assertFalse(Files.exists(dir.resolve("app.db.bak")), "no swap happened");
+            // Into a new database the file is checked while it is restored (one read): same verdict, nothing left behind.
+            Cli.Result fresh = Cli.run(dir, env(), "restore", file.toString(), "--database-url", "sqlite:///./fresh.db", "--yes");
+            assertEquals(3, fresh.exitCode(), damage.name() + " into a new database: " + fresh);
+            assertTrue(fresh.stderr().contains(damage.expected()), damage.name() + " into a new database: " + fresh.stderr());
+            try (var left = Files.list(dir)) {
+                List<String> leftovers = left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("fresh")).toList();
+                assertEquals(List.of(), leftovers, damage.name() + ": no database (or temporary file) created");
+            }
             REPORT.add("sqlite", damage.name(), damage.injected(),
-                    "verify exits 3 ('" + damage.expected() + "'); restore exits 3; target unchanged");
+                    "verify exits 3 ('" + damage.expected() + "'); restore exits 3, into the old database (unchanged) and into a new"
+                            + " one (not created)");
         }
         assertEquals(0, Cli.run(dir, env(), "verify", good.toString()).exitCode(), "the earlier backup is intact");
     }
