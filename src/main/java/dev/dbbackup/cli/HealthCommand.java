@@ -42,8 +42,8 @@ public class HealthCommand implements Callable<Integer> {
     @Option(names = "--max-age", paramLabel = "AGE", description = "Limit such as 26h, 90m or 2d (env BACKUP_MAX_AGE, default 26h).")
     String maxAge;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table (default) or json.")
-    String format;
+    @Mixin
+    OutputFormat format;
 
     @Option(names = "--targets", paramLabel = "FILE",
             description = "Check every database of a scheduler targets file (env BACKUP_TARGETS_FILE); unhealthy if any is.")
@@ -66,6 +66,7 @@ public class HealthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        format.check();
         Map<String, String> flags = new HashMap<>();
         CommonOptions.putIfSet(flags, SettingsResolver.MAX_AGE, maxAge);
         CommonOptions.putIfSet(flags, SchedulePlan.TARGETS_FILE, targets);
@@ -83,7 +84,7 @@ public class HealthCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        if ("json".equals(format)) {
+        if (format.json()) {
             out.println(ManifestCodec.toJson(several ? results : results.get(0).health()));
         } else {
             for (NamedHealth named : results) {

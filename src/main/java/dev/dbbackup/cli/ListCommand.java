@@ -1,7 +1,6 @@
 package dev.dbbackup.cli;
 
 import dev.dbbackup.catalog.ManifestCodec;
-import dev.dbbackup.config.ConfigException;
 import dev.dbbackup.config.Settings;
 import dev.dbbackup.operation.ExitCode;
 import dev.dbbackup.metrics.SizeHistory;
@@ -37,8 +36,8 @@ public class ListCommand implements Callable<Integer> {
     @Mixin
     StoreOption store;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table (default) or json.")
-    String format;
+    @Mixin
+    OutputFormat format;
 
     @Option(names = "--stats", description = "Show the size trend per database and type from BACKUP_DIR/size_history.csv.")
     boolean stats;
@@ -48,16 +47,14 @@ public class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!format.equals("table") && !format.equals("json")) {
-            throw new ConfigException("--format '" + format + "' is not known", "use table or json");
-        }
+        format.check();
         Settings settings = common.settings(store.retentionFlags(retention));
         if (stats) {
             return printStats(settings);
         }
         List<ListOperation.ListedBackup> rows = list.list(settings, store.choice());
         PrintWriter out = spec.commandLine().getOut();
-        if (format.equals("json")) {
+        if (format.json()) {
             out.println(ManifestCodec.toJson(rows));
             out.flush();
             return ExitCode.OK.code();
@@ -89,7 +86,7 @@ public class ListCommand implements Callable<Integer> {
                     "check its permissions");
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (format.equals("json")) {
+        if (format.json()) {
             out.println(ManifestCodec.toJson(trends));
         } else if (trends.isEmpty()) {
             out.println("no size history yet in " + file + " (each backup adds a line)");

@@ -1,7 +1,6 @@
 package dev.dbbackup.cli;
 
 import dev.dbbackup.catalog.ManifestCodec;
-import dev.dbbackup.config.ConfigException;
 import dev.dbbackup.config.Settings;
 import dev.dbbackup.operation.ExitCode;
 import dev.dbbackup.operation.SyncOperation;
@@ -33,21 +32,19 @@ public class SyncCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print what would be copied and deleted; change nothing.")
     boolean dryRun;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table (default) or json.")
-    String format;
+    @Mixin
+    OutputFormat format;
 
     @Inject
     SyncOperation sync;
 
     @Override
     public Integer call() {
-        if (!format.equals("table") && !format.equals("json")) {
-            throw new ConfigException("--format '" + format + "' is not known", "use table or json");
-        }
+        format.check();
         Settings settings = common.settings();
         SyncOperation.SyncReport report = sync.run(settings, dryRun);
         PrintWriter out = spec.commandLine().getOut();
-        if (format.equals("json")) {
+        if (format.json()) {
             out.println(ManifestCodec.toJson(report));
         } else {
             String prefix = dryRun ? "dry run: " : "";

@@ -48,8 +48,8 @@ public class VerifyCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Verify every backup in BACKUP_DIR.")
     boolean all;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table (default) or json.")
-    String format;
+    @Mixin
+    OutputFormat format;
 
     @Option(names = "--restore", description = "Also restore it into a scratch target (temporary file or database),"
             + " compare row counts with the manifest, drop the scratch target, and record the result.")
@@ -76,9 +76,7 @@ public class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!format.equals("table") && !format.equals("json")) {
-            throw new ConfigException("--format '" + format + "' is not known", "use table or json");
-        }
+        format.check();
         if (all && backup != null) {
             throw new ConfigException("verify takes either FILE or --all, not both", "drop one of them");
         }
@@ -97,7 +95,7 @@ public class VerifyCommand implements Callable<Integer> {
         AlertSettings alerting = AlertSettings.resolve(common.sources());
         results.stream().filter(r -> !r.passed()).forEach(r -> alerts.send(alerting, AlertEvent.verificationFailed(settings, r)));
         PrintWriter out = spec.commandLine().getOut();
-        if (format.equals("json")) {
+        if (format.json()) {
             out.println(ManifestCodec.toJson(results.stream().map(JsonResult::of).toList()));
         } else {
             if (results.isEmpty()) {
