@@ -10,7 +10,7 @@ import dev.dbbackup.operation.ExitCode;
 import dev.dbbackup.operation.OperationObserver;
 import dev.dbbackup.operation.PruneOperation;
 import dev.dbbackup.operation.RestoreOperation;
-import dev.dbbackup.operation.Stores;
+import dev.dbbackup.operation.OffsiteStores;
 import dev.dbbackup.operation.VerifyOperation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -44,10 +44,10 @@ public class BackupMetrics implements OperationObserver {
 
     private final Map<String, DatabaseMeters> databases = new ConcurrentHashMap<>();
 
-    /** Reads the backup folder (newest good backup, backups per type, bytes on disk) into the gauges. */
+    /** Reads the store backups are written to (newest good backup, backups per type, bytes on disk) into the gauges. */
     public void refresh(Settings settings) {
         DatabaseMeters meters = meters(settings.name());
-        BackupCatalog catalog = Stores.catalog(settings);
+        BackupCatalog catalog = OffsiteStores.primary(settings);
         try {
             List<CatalogEntry> entries = catalog.entries();
             meters.lastSuccess = entries.stream().filter(CatalogEntry::valid).filter(e -> !e.failedVerification()).findFirst()

@@ -29,7 +29,7 @@ public class HealthOperation {
     }
 
     public Health check(Settings settings, Duration maxAge) {
-        BackupCatalog catalog = Stores.catalog(settings);
+        BackupCatalog catalog = OffsiteStores.primary(settings);
         Instant now = settings.clock().instant();
         try {
             int count = catalog.entries().size();

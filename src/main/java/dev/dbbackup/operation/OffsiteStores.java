@@ -35,6 +35,14 @@ public final class OffsiteStores {
         return new BackupCatalog(store(settings), settings.zone());
     }
 
+    /**
+     * Where the backups are written: the offsite store with BACKUP_OFFSITE_MODE=only, BACKUP_DIR otherwise. Health and
+     * the metrics read this one, so an offsite-only setup is not reported as having no backup.
+     */
+    public static BackupCatalog primary(Settings settings) {
+        return settings.offsite().mode() == dev.dbbackup.config.OffsiteSettings.Mode.ONLY ? catalog(settings) : Stores.catalog(settings);
+    }
+
     /** The catalog of the chosen store. */
     public static BackupCatalog catalog(Settings settings, StoreChoice choice) {
         return choice == StoreChoice.OFFSITE ? catalog(settings) : Stores.catalog(settings);

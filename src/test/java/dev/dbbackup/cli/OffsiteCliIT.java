@@ -166,6 +166,23 @@ class OffsiteCliIT {
         JsonNode manifest = JSON.readTree(remote.readSmall(key + ".json"));
         assertEquals(sha256(downloaded), manifest.get("stored").get("sha256").asText());
         assertEquals(500, manifest.get("tables").get("messages").asLong());
+
+        // Health and the metrics look where the backups go: the offsite store, not the empty local folder.
+        Map<String, String> only = env("DBBACKUP_NOW", "2025-11-05T03:00:00Z", "BACKUP_OFFSITE_MODE", "only");
+        Cli.Result health = dbbackup(only, "health", "--max-age", "2h", "--format", "json");
+        assertEquals(0, health.exitCode(), health::toString);
+        JsonNode status = JSON.readTree(health.stdout());
+        assertEquals("UP", status.get("status").asText(), health.stdout());
+        assertEquals("s3://" + bucket + "/app/" + key, status.get("newestGoodBackup").asText());
+        Path metrics = dir.resolve("metrics.prom");
+        Cli.Result again = dbbackup(env("DBBACKUP_NOW", "2025-11-05T04:00:00Z"), "backup", "--offsite", "only", "--metrics-file", metrics.toString());
+        assertEquals(0, again.exitCode(), again::toString);
+        String exported = Files.readString(metrics);
+        double lastSuccess = exported.lines().filter(line -> line.startsWith("backup_last_success{")).findFirst()
+                .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).orElseThrow();
+        assertEquals(java.time.Instant.parse("2025-11-05T04:00:00Z").getEpochSecond(), lastSuccess, 0.5,
+                "backup_last_success is the newest offsite backup: " + exported);
+        assertFalse(Files.exists(dir.resolve("backups/daily")), "still nothing written locally");
     }
 
     @Test
