@@ -37,7 +37,7 @@ public final class ReliabilityReport {
             updated = existing.stripTrailing() + "\n\n" + section;
         } else {
             int next = existing.indexOf("\n## ", at + heading.length());
-            updated = existing.substring(0, at) + section + (next < 0 ? "" : existing.substring(next + 1));
+            updated = existing.substring(0, at) + section + (next < 0 ? "" : "\n" + existing.substring(next + 1));
         }
         Files.writeString(file, updated);
     }
