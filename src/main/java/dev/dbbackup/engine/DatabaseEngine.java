@@ -38,4 +38,14 @@ public interface DatabaseEngine {
     default ScratchTarget createScratch(DatabaseUrl near) throws EngineException {
         throw new EngineException("the " + name() + " engine cannot create a scratch target for a test-restore");
     }
+
+    /**
+     * Takes this database's lock against other dbbackup runs (a backup, a restore) that use the same database, whatever
+     * their backup folder; fails at once with {@link DatabaseLockedException} naming the holder when another live run has
+     * it. The lock must go away with the process that holds it, so a killed run never leaves a stale lock behind.
+     * {@code purpose} ("backup", "restore") is shown to the run that is refused.
+     */
+    default HeldLock lockDatabase(DatabaseUrl url, String purpose) throws EngineException {
+        return HeldLock.NONE;
+    }
 }

@@ -122,7 +122,7 @@ public class BackupOperation {
 
         LocalBackupStore local = Stores.writableLocal(settings);
         DirectoryLock lock = FolderLock.hold(settings, "backup " + type.word());
-        try {
+        try (DatabaseLock databaseLock = DatabaseLock.hold(engine, source, "backup")) {
             if (offsiteMode == OffsiteSettings.Mode.ONLY) {
                 return write(settings, engine, source, options, OffsiteStores.store(settings), settings.offsite().retention(), name, type,
                         started, compression, encryption, abort);

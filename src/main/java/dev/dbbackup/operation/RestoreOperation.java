@@ -125,7 +125,7 @@ public class RestoreOperation {
         }
 
         DirectoryLock lock = FolderLock.hold(settings, "restore");
-        try {
+        try (DatabaseLock databaseLock = DatabaseLock.hold(engine, target, "restore")) {
             RestoreReport report = restore(settings, request, catalog, entry, location, target, engine, manifest, before, notes, startNanos,
                     decryption);
             OperationObserver.tell(observers, o -> o.restored(settings, report));

@@ -217,6 +217,60 @@ class SqliteFaultInjectionIT {
     }
 
     @Test
+    void runsOnOneDatabaseExcludeEachOtherWhateverTheirFolderAndAKilledHoldersLockIsTakenOver() throws Exception {
+        Files.copy(bigDatabase, dir.resolve("big.db"));
+        Cli.Result toRestore = Cli.run(dir, env("BACKUP_DIR", "./backups-c", "DBBACKUP_NOW", "2025-11-03T02:00:00Z"), "backup", "--type", "daily");
+        assertEquals(0, toRestore.exitCode(), toRestore::toString);
+        Process holder = start(env("DATABASE_URL", "sqlite:///./big.db", "BACKUP_DIR", "./backups-a", "DBBACKUP_NOW", "2025-11-04T02:00:00Z"),
+                "backup", "--type", "daily");
+        awaitFile(dir.resolve("backups-a"), LocalBackupStore.TEMP_PREFIX, 1_000_000);
+        Cli.Result stop = Cli.tool(dir, "kill", "-STOP", Long.toString(holder.pid()));
+        assertEquals(0, stop.exitCode(), stop::toString);
+        String bigBefore = SqliteBackupCliIT.sha256(dir.resolve("big.db"));
+        Cli.Result blocked;
+        Cli.Result restore;
+        Cli.Result other;
+        try {
+            // The same file by its absolute path, from another folder: the lock follows the database, not the spelling.
+            blocked = Cli.run(dir, env("DATABASE_URL", "sqlite:///" + dir.resolve("big.db"), "BACKUP_DIR", "./backups-b"), "backup");
+            restore = Cli.run(dir, env("DATABASE_URL", "sqlite:///./big.db", "BACKUP_DIR", "./backups-c"), "restore", "latest", "--clean", "--yes");
+            other = Cli.run(dir, env("BACKUP_DIR", "./backups-d"), "backup");
+            assertEquals(bigBefore, SqliteBackupCliIT.sha256(dir.resolve("big.db")), "the refused restore left the database as it was");
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("big.db")); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO big(id, note) VALUES (-1, 'written while dbbackup holds its lock')");
+            }
+            assertTrue(holder.isAlive(), "the holder was running all along");
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+
+        assertEquals(5, blocked.exitCode(), blocked::toString);
+        List<String> errors = blocked.stderr().lines().filter(l -> l.startsWith("error: ")).toList();
+        assertEquals(1, errors.size(), blocked.stderr());
+        assertTrue(errors.get(0).contains("database sqlite:///" + dir.resolve("big.db") + " is in use by another dbbackup run: pid "
+                + holder.pid() + " on "), "names the database and the holder: " + errors.get(0));
+        assertTrue(errors.get(0).endsWith("(backup)") && errors.get(0).contains(" since 20"), errors.get(0));
+        assertTrue(blocked.stderr().contains("hint: wait for that run to finish"), blocked.stderr());
+        assertEquals(5, restore.exitCode(), restore::toString);
+        assertTrue(restore.stderr().contains("pid " + holder.pid()), restore.stderr());
+        assertFalse(Files.exists(dir.resolve("big.db.bak")), "no swap happened");
+        assertEquals(0, other.exitCode(), "another database is not blocked: " + other);
+
+        // The killed holder's text is still in the lock file, but no process holds its lock: the next run takes over.
+        Cli.Result next = Cli.run(dir, env("DATABASE_URL", "sqlite:///./big.db", "BACKUP_DIR", "./backups-b",
+                "DBBACKUP_NOW", "2025-11-04T03:00:00Z"), "backup", "--type", "daily");
+        assertEquals(0, next.exitCode(), next::toString);
+        assertTrue(next.stderr().contains("took over the lock of database sqlite:///./big.db left by a run that ended without releasing it (pid "
+                + holder.pid()), next.stderr());
+        assertEquals(0, Cli.run(dir, env("BACKUP_DIR", "./backups-b"), "verify", "--all").exitCode());
+        REPORT.add("sqlite", "database lock", "a `backup` (another BACKUP_DIR, the database by its absolute path) and a `restore --clean`"
+                        + " while a backup of the same database is paused mid-dump (SIGSTOP); a backup of another database; a write by"
+                        + " another program; then SIGKILL of the holder",
+                "both exit 5 with one line naming the database and the holder's pid, host and start time; the database is untouched;"
+                        + " the other backup and the write succeed; the next backup takes the dead holder's lock over and succeeds");
+    }
+
+    @Test
     void backupWhileAnotherProcessWritesRestoresToAConsistentState() throws Exception {
         Path live = dir.resolve("live.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + live); Statement s = c.createStatement()) {

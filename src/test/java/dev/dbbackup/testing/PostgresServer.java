@@ -26,13 +26,39 @@ public final class PostgresServer {
     private final int port;
     private final Path installDir;
     private final Path log;
+    private final Path dataDir;
+    private final String options;
+    private final boolean root;
 
-    PostgresServer(int major, String host, int port, Path installDir, Path log) {
+    PostgresServer(int major, String host, int port, Path installDir, Path log, Path dataDir, String options, boolean root) {
         this.major = major;
         this.host = host;
         this.port = port;
         this.installDir = installDir;
         this.log = log;
+        this.dataDir = dataDir;
+        this.options = options;
+        this.root = root;
+    }
+
+    /** Stops the server with {@code pg_ctl stop -m mode} (smart, fast, immediate); only for a {@link PostgresServers#dedicated} one. */
+    public void stop(String mode) {
+        pgCtl(List.of("-m", mode, "-w", "-t", "120", "stop"));
+    }
+
+    /** Starts a stopped server again on the same port. */
+    public void start() {
+        pgCtl(List.of("-o", options, "-l", log.toString(), "-w", "-t", "120", "start"));
+    }
+
+    private void pgCtl(List<String> arguments) {
+        List<String> command = new ArrayList<>(List.of(installDir.resolve("bin/pg_ctl").toString(), "-D", dataDir.toString()));
+        command.addAll(arguments);
+        try {
+            PostgresServers.run(PostgresServers.asServerUser(root, command), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public int major() { return major; }

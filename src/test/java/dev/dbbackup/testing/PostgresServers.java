@@ -94,7 +94,21 @@ public final class PostgresServers {
         return jars;
     }
 
+    /**
+     * A server of its own (not shared with other tests), for tests that stop and start it; stopped at JVM exit like the
+     * others, or earlier by the test.
+     */
+    public static PostgresServer dedicated(int major) {
+        return start(major, "dedicated-" + DEDICATED.incrementAndGet());
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger DEDICATED = new java.util.concurrent.atomic.AtomicInteger();
+
     private static PostgresServer start(int major) {
+        return start(major, Integer.toString(major));
+    }
+
+    private static PostgresServer start(int major, String label) {
         Path jar = binaryJars().get(major);
         if (jar == null) {
             throw new IllegalStateException("no PostgreSQL " + major + " binaries; available: " + available());
@@ -105,8 +119,8 @@ public final class PostgresServers {
             if (root) {
                 ensureServerUser();
             }
-            Path dataDir = WORK_ROOT.resolve("data-" + major);
-            Path socketDir = WORK_ROOT.resolve("sock-" + major);
+            Path dataDir = WORK_ROOT.resolve("data-" + label);
+            Path socketDir = WORK_ROOT.resolve("sock-" + label);
             Files.createDirectories(dataDir);
             Files.createDirectories(socketDir);
             openDirectories(WORK_ROOT);
@@ -114,7 +128,7 @@ public final class PostgresServers {
                 run(List.of("chown", SERVER_USER + ":", dataDir.toString(), socketDir.toString()), null);
             }
             int port = freePort();
-            Path log = WORK_ROOT.resolve("server-" + major + ".log");
+            Path log = WORK_ROOT.resolve("server-" + label + ".log");
             if (root) {
                 Files.deleteIfExists(log);
                 Files.createFile(log);
@@ -127,7 +141,7 @@ public final class PostgresServers {
                     + " -c shared_buffers=64MB -c max_wal_size=1GB -c wal_level=logical -c max_wal_senders=4";
             run(asServerUser(root, List.of(installDir.resolve("bin/pg_ctl").toString(), "-D", dataDir.toString(),
                     "-o", options, "-l", log.toString(), "-w", "-t", "120", "start")), null);
-            PostgresServer server = new PostgresServer(major, "127.0.0.1", port, installDir, log);
+            PostgresServer server = new PostgresServer(major, "127.0.0.1", port, installDir, log, dataDir, options, root);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(installDir, dataDir, root)));
             return server;
         } catch (IOException e) {

@@ -25,6 +25,11 @@ final class PostgresConnections {
     }
 
     static Connection open(DatabaseUrl url) throws EngineException {
+        return open(url, APPLICATION_NAME);
+    }
+
+    /** As {@link #open(DatabaseUrl)}; a name other than the default one replaces any ApplicationName given in the URL. */
+    static Connection open(DatabaseUrl url, String applicationName) throws EngineException {
         Properties props = new Properties();
         for (Map.Entry<String, String> p : url.parameters().entrySet()) {
             props.setProperty(p.getKey(), p.getValue());
@@ -35,7 +40,11 @@ final class PostgresConnections {
         if (url.password() != null) {
             props.setProperty("password", url.password());
         }
-        props.putIfAbsent("ApplicationName", APPLICATION_NAME);
+        if (applicationName.equals(APPLICATION_NAME)) {
+            props.putIfAbsent("ApplicationName", APPLICATION_NAME);
+        } else {
+            props.setProperty("ApplicationName", applicationName);
+        }
         // The dump and the restore are long single sessions; never let the driver cache plans across DDL.
         props.putIfAbsent("prepareThreshold", "0");
         try {

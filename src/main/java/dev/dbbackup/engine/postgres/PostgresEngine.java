@@ -5,6 +5,7 @@ import dev.dbbackup.engine.DatabaseUrl;
 import dev.dbbackup.engine.DumpOptions;
 import dev.dbbackup.engine.DumpResult;
 import dev.dbbackup.engine.EngineException;
+import dev.dbbackup.engine.HeldLock;
 import dev.dbbackup.engine.RestoreOptions;
 import dev.dbbackup.engine.RestoreSession;
 import dev.dbbackup.engine.ScratchTarget;
@@ -95,6 +96,12 @@ public class PostgresEngine implements DatabaseEngine {
     @Override
     public RestoreSession beginRestore(DatabaseUrl target, RestoreOptions options) throws EngineException {
         return new PostgresRestoreSession(target, options);
+    }
+
+    /** A session-level advisory lock on the database, held on a connection of its own (see {@link PostgresDatabaseLock}). */
+    @Override
+    public HeldLock lockDatabase(DatabaseUrl url, String purpose) throws EngineException {
+        return PostgresDatabaseLock.acquire(url, purpose);
     }
 
     /**

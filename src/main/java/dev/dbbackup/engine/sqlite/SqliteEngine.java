@@ -5,6 +5,7 @@ import dev.dbbackup.engine.DatabaseUrl;
 import dev.dbbackup.engine.DumpOptions;
 import dev.dbbackup.engine.DumpResult;
 import dev.dbbackup.engine.EngineException;
+import dev.dbbackup.engine.HeldLock;
 import dev.dbbackup.engine.RestoreOptions;
 import dev.dbbackup.engine.RestoreSession;
 import dev.dbbackup.engine.ScratchTarget;
@@ -79,6 +80,12 @@ public class SqliteEngine implements DatabaseEngine {
     public SqliteRestoreSession beginRestore(DatabaseUrl target, RestoreOptions options) throws EngineException {
         // options.clean() needs no handling: the restored file replaces the whole database
         return SqliteRestoreSession.begin(pathOf(target));
+    }
+
+    /** A lock file beside the database: {@code <real path>.dbbackup-lock} (see {@link SqliteDatabaseLock}). */
+    @Override
+    public HeldLock lockDatabase(DatabaseUrl url, String purpose) throws EngineException {
+        return SqliteDatabaseLock.acquire(pathOf(url), purpose);
     }
 
     private static Path pathOf(DatabaseUrl url) throws EngineException {

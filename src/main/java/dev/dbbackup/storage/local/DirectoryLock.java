@@ -41,7 +41,11 @@ public final class DirectoryLock implements AutoCloseable {
 
     /** Takes the lock or fails at once with the holder's description (pid, host, start time, command). */
     public static DirectoryLock acquire(Path folder, String command) throws IOException, HeldException {
-        Path file = folder.resolve(FILE_NAME);
+        return acquireFile(folder.resolve(FILE_NAME), command);
+    }
+
+    /** The same lock on a lock file of the caller's choosing (the SQLite engine's per-database lock beside the database). */
+    public static DirectoryLock acquireFile(Path file, String command) throws IOException, HeldException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock;
         try {
