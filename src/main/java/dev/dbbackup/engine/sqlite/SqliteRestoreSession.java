@@ -88,6 +88,8 @@ public final class SqliteRestoreSession implements RestoreSession {
             config.enforceForeignKeys(false);
             config.setCacheSize(-32768);
             config.setBusyTimeout(SqliteCatalog.BUSY_TIMEOUT_MILLIS);
+            // otherwise the driver runs SELECT last_insert_rowid() after every INSERT, for getGeneratedKeys()
+            config.setGetGeneratedKeys(false);
             Connection connection = config.createConnection("jdbc:sqlite:" + temp);
             // One INSERT carries a whole row: a 100 MB BLOB is a 200 MB hex literal. Raise the run-time statement limit
             // (sqlite-jdbc starts lower than SQLite's own default) to what the library allows.
@@ -134,13 +136,14 @@ public final class SqliteRestoreSession implements RestoreSession {
             throw new EngineException("the restore into " + target + " already failed; start a new one");
         }
         SqlScriptSplitter splitter = new SqlScriptSplitter(new ByteFaithfulUtf8Reader(sql));
-        try (Statement statement = connection.createStatement()) {
+        try (Statement statement = connection.createStatement(); RowInserter rows = new RowInserter(connection)) {
             SqlScriptSplitter.Statement next;
             while ((next = splitter.next()) != null) {
-                execute(statement, next);
+                execute(statement, rows, next);
             }
+            rows.forget();
             if (inTransaction) {
-                statement.execute("COMMIT");
+                connection.setAutoCommit(true); // commits
                 inTransaction = false;
             }
             applied = true;
@@ -153,13 +156,24 @@ public final class SqliteRestoreSession implements RestoreSession {
         }
     }
 
-    private void execute(Statement statement, SqlScriptSplitter.Statement next) throws EngineException {
+    private void execute(Statement statement, RowInserter rows, SqlScriptSplitter.Statement next) throws EngineException {
         String sql = next.sql();
+        try {
+            if (sql.regionMatches(true, 0, "INSERT", 0, 6)) {
+                beginOnce();
+                if (rows.insert(sql)) {
+                    return;
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(next, e.getMessage(), e);
+        }
+        rows.forget();
         Matcher word = FIRST_WORD.matcher(sql);
         String keyword = word.find() ? word.group(1).toUpperCase(Locale.ROOT) : "";
         try {
             switch (keyword) {
-                case "BEGIN" -> beginOnce(statement);
+                case "BEGIN" -> beginOnce();
                 case "COMMIT", "END" -> {
                     // the whole load is one transaction, committed after the last statement
                 }
@@ -181,7 +195,7 @@ public final class SqliteRestoreSession implements RestoreSession {
                     if (sql.startsWith(".")) {
                         throw failure(next, "'" + firstLine(sql) + "' is a sqlite3 shell command, not SQL; remove it from the script", null);
                     }
-                    beginOnce(statement);
+                    beginOnce();
                     // sqlite3 .dump writes text that is not valid UTF-8 as raw bytes inside '...'
                     // a prepared statement skips sqlite-jdbc's per-call scan for its own extended commands
                     try (java.sql.PreparedStatement prepared = connection.prepareStatement(
@@ -212,9 +226,13 @@ public final class SqliteRestoreSession implements RestoreSession {
         }
     }
 
-    private void beginOnce(Statement statement) throws SQLException {
+    /**
+     * Starts the one transaction of the load through the driver (setAutoCommit(false) runs BEGIN), so it does not
+     * try, after every statement, to commit a transaction it believes it is not in.
+     */
+    private void beginOnce() throws SQLException {
         if (!inTransaction) {
-            statement.execute("BEGIN");
+            connection.setAutoCommit(false);
             inTransaction = true;
         }
     }
