@@ -13,10 +13,18 @@ import java.util.List;
  * sqlite3 .dump), and reads its values exactly as SQLite would, so the row can be bound into a statement prepared
  * once per table instead of compiling every row. Only the literal forms the two dumpers write are read: NULL,
  * integers, decimals, 'text', x'blob', our REAL expressions {@code CAST(n AS REAL)/2^k...}, {@code CAST(x'..' AS TEXT)}
- * and {@code replace('..','\n',char(10))}. Any other statement, or any doubt, and {@link #parse} returns false so
- * the statement runs as it is.
+ * and {@code replace('..','\n',char(10))}. Any other statement, or any doubt, and {@link #parse} returns null so
+ * the statement runs as it is. Reads text only, never the database, so it can run ahead of the load on another thread.
  */
 final class RowInsertParser {
+
+    /**
+     * One row: the statement's text up to and including VALUES (the part a prepared statement keeps as written;
+     * the same String for consecutive rows of one table) and its values, each null (SQL NULL), Long, Double,
+     * String (text), byte[] (blob), {@link SqliteDecimal} or {@link CastText}.
+     */
+    record Row(String header, Object[] values) {
+    }
 
     /**
      * A REAL literal whose value is not exactly a short binary fraction; SQLite's own decimal parser decides its
@@ -25,9 +33,11 @@ final class RowInsertParser {
     record SqliteDecimal(String literal, boolean negative) {
     }
 
-    /** Whether the database stores text as UTF-8; CAST(x'..' AS TEXT) means those bytes only then. */
-    interface Encoding {
-        boolean isUtf8();
+    /**
+     * CAST(x'..' AS TEXT) of bytes that are valid UTF-8, decoded: that text only in a UTF-8 database (in a UTF-16
+     * one the bytes are read as UTF-16), which {@link RowInserter} checks before binding it.
+     */
+    record CastText(String text) {
     }
 
     private static final Object NO_VALUE = new Object();
@@ -47,107 +57,34 @@ final class RowInsertParser {
         }
     }
 
-    private final Encoding encoding;
     private final List<Object> values = new ArrayList<>();
     private String sql;
     private int pos;
     private int length;
-    private int headerEnd;
-    private String table;
+    private String header;
     private boolean overflow;
 
-    RowInsertParser(Encoding encoding) {
-        this.encoding = encoding;
-    }
-
-    /**
-     * Reads {@code statement}; true when it is a one-row INSERT whose every value was read. Then {@link #header()},
-     * {@link #table()} and {@link #values()} describe it until the next call.
-     */
-    boolean parse(String statement) {
+    /** Reads {@code statement}; the row when it is a one-row INSERT whose every value was read, else null. */
+    Row parse(String statement) {
         sql = statement;
         pos = 0;
         length = statement.length();
         values.clear();
-        table = null;
         try {
-            return parseStatement();
+            return parseStatement() ? new Row(header, values.toArray()) : null;
         } catch (NumberFormatException e) {
-            return false;
+            return null;
         }
-    }
-
-    /** The statement up to and including VALUES: the part a prepared statement keeps as written. */
-    String header() {
-        return sql.substring(0, headerEnd);
-    }
-
-    /** Length of {@link #header()}, to compare it with a cached one without copying it. */
-    int headerLength() {
-        return headerEnd;
-    }
-
-    /** True when this statement's header is {@code header}. */
-    boolean headerIs(String header) {
-        return header.length() == headerEnd && sql.regionMatches(0, header, 0, headerEnd);
-    }
-
-    /** The table's name, unquoted. */
-    String table() {
-        return table;
-    }
-
-    /**
-     * The row: null (SQL NULL), Long, Double, String (text), byte[] (blob) or {@link SqliteDecimal}, in the order
-     * of the VALUES list.
-     */
-    List<Object> values() {
-        return values;
     }
 
     private boolean parseStatement() {
-        if (!keyword("INSERT")) {
+        if (header != null && sql.startsWith(header)) {
+            pos = header.length(); // the rows of one table repeat the header the previous row was read with
+        } else if (parseHeader()) {
+            header = sql.substring(0, pos);
+        } else {
             return false;
         }
-        skipSpace();
-        if (!keyword("INTO")) {
-            return false;
-        }
-        skipSpace();
-        int nameStart = pos;
-        if (!identifier()) {
-            return false;
-        }
-        table = unquote(nameStart, pos);
-        if (table == null || table.regionMatches(true, 0, "sqlite_", 0, 7)) {
-            return false; // SQLite's own tables (sqlite_schema under writable_schema...) keep their checks per statement
-        }
-        skipSpace();
-        if (peek() == '(') {
-            pos++;
-            skipSpace();
-            if (!identifier()) {
-                return false;
-            }
-            skipSpace();
-            while (peek() == ',') {
-                pos++;
-                skipSpace();
-                if (!identifier()) {
-                    return false;
-                }
-                skipSpace();
-            }
-            if (peek() != ')') {
-                return false;
-            }
-            pos++;
-            skipSpace();
-        }
-        if (!keyword("VALUES")) {
-            return false;
-        }
-        headerEnd = pos;
         skipSpace();
         if (peek() != '(') {
             return false;
@@ -178,6 +115,49 @@ final class RowInsertParser {
         return pos == length;
     }
 
+    /** INSERT INTO name [(column, ...)] VALUES, leaving the position after VALUES. */
+    private boolean parseHeader() {
+        if (!keyword("insert")) {
+            return false;
+        }
+        skipSpace();
+        if (!keyword("into")) {
+            return false;
+        }
+        skipSpace();
+        int nameStart = pos;
+        if (!identifier()) {
+            return false;
+        }
+        String table = unquote(nameStart, pos);
+        if (table.regionMatches(true, 0, "sqlite_", 0, 7)) {
+            return false; // SQLite's own tables (sqlite_schema under writable_schema...) keep their checks per statement
+        }
+        skipSpace();
+        if (peek() == '(') {
+            pos++;
+            skipSpace();
+            if (!identifier()) {
+                return false;
+            }
+            skipSpace();
+            while (peek() == ',') {
+                pos++;
+                skipSpace();
+                if (!identifier()) {
+                    return false;
+                }
+                skipSpace();
+            }
+            if (peek() != ')') {
+                return false;
+            }
+            pos++;
+            skipSpace();
+        }
+        return keyword("values");
+    }
+
     private Object value() {
         int c = peek();
         switch (c) {
@@ -195,7 +175,7 @@ final class RowInsertParser {
                 return NO_VALUE;
             case 'n':
             case 'N':
-                return keyword("NULL") ? null : NO_VALUE;
+                return keyword("null") ? null : NO_VALUE;
             case 'c':
             case 'C':
                 return cast();
@@ -397,7 +377,7 @@ final class RowInsertParser {
 
     /** CAST(x'..' AS TEXT), or our REAL form CAST(n AS REAL) followed by * or / integer, evaluated as SQLite does. */
     private Object cast() {
-        if (!keyword("CAST")) {
+        if (!keyword("cast")) {
             return NO_VALUE;
         }
         skipSpace();
@@ -410,13 +390,13 @@ final class RowInsertParser {
         if ((c == 'x' || c == 'X') && peekAt(pos + 1) == '\'') {
             pos++;
             Object bytes = blob();
-            if (bytes == NO_VALUE || !asType("TEXT") || !encoding.isUtf8()) {
+            if (bytes == NO_VALUE || !asType("text")) {
                 return NO_VALUE;
             }
             try {
                 // only valid UTF-8 goes through a Java string unchanged; other bytes stay with SQLite
-                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap((byte[]) bytes)).toString();
+                return new CastText(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap((byte[]) bytes)).toString());
             } catch (CharacterCodingException e) {
                 return NO_VALUE;
             }
@@ -437,7 +417,7 @@ final class RowInsertParser {
         if (overflow) {
             return NO_VALUE;
         }
-        if (!asType("REAL")) {
+        if (!asType("real")) {
             return NO_VALUE;
         }
         double value = (double) integer; // SQLite's CAST of an integer: a C (double) conversion, round to nearest
@@ -470,7 +450,7 @@ final class RowInsertParser {
     /** The rest of a CAST after its operand: AS type ). */
     private boolean asType(String type) {
         skipSpace();
-        if (!keyword("AS")) {
+        if (!keyword("as")) {
             return false;
         }
         skipSpace();
@@ -603,11 +583,16 @@ final class RowInsertParser {
         return ByteFaithfulUtf8Reader.isEscapedByte(c) && (index == 0 || !Character.isHighSurrogate(sql.charAt(index - 1)));
     }
 
-    /** Matches a keyword, case-insensitively, that is not the start of a longer word. */
+    /** Matches a keyword (given in lower case) in any case, when it is not the start of a longer word. */
     private boolean keyword(String word) {
         int end = pos + word.length();
-        if (end > length || !sql.regionMatches(true, pos, word, 0, word.length())) {
+        if (end > length) {
             return false;
+        }
+        for (int i = 0; i < word.length(); i++) {
+            if ((sql.charAt(pos + i) | 0x20) != word.charAt(i)) { // ASCII letters only: | 0x20 lower-cases them
+                return false;
+            }
         }
         if (end < length && isIdChar(sql.charAt(end))) {
             return false;

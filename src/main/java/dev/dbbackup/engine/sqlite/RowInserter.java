@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Loads the row INSERTs {@link RowInsertParser} reads through one prepared statement per table header
+ * Loads the rows {@link RowInsertParser} reads through one prepared statement per table header
  * ({@code INSERT INTO "t"("a","b") VALUES(?,?)}), binding each row's values, instead of having SQLite compile
  * every row. A bound value and the same literal go through the same column affinity, STRICT checks and
  * constraints, so the stored row is the one the literal statement stores. The prepared statements are dropped
@@ -21,45 +21,53 @@ final class RowInserter implements AutoCloseable {
     private static final int KEPT_STATEMENTS = 4;
 
     private final Connection connection;
-    private final RowInsertParser parser = new RowInsertParser(this::databaseIsUtf8);
     private final List<String> headers = new ArrayList<>(KEPT_STATEMENTS);
     private final List<PreparedStatement> statements = new ArrayList<>(KEPT_STATEMENTS);
     private final List<Integer> valueCounts = new ArrayList<>(KEPT_STATEMENTS);
     private PreparedStatement decimalToReal;
     private Boolean utf8;
+    private long rowsInserted;
 
     RowInserter(Connection connection) {
         this.connection = connection;
     }
 
     /**
-     * Inserts the row when {@code sql} is a row INSERT the parser reads and SQLite prepares; false, having changed
+     * Inserts {@code row} (read by {@link RowInsertParser}) when SQLite prepares its header; false, having changed
      * nothing, when the statement must run as it is. A row that SQLite refuses (a constraint, a type) throws as
      * the statement itself would.
      */
-    boolean insert(String sql) throws SQLException {
-        if (!parser.parse(sql)) {
-            return false;
+    boolean insert(RowInsertParser.Row row) throws SQLException {
+        Object[] values = row.values();
+        for (Object value : values) {
+            if (value instanceof RowInsertParser.CastText && !databaseIsUtf8()) {
+                return false;
+            }
         }
-        List<Object> values = parser.values();
-        PreparedStatement statement = statementFor(values.size());
+        PreparedStatement statement = statementFor(row.header(), values.length);
         if (statement == null) {
             return false;
         }
-        for (int i = 0; i < values.size(); i++) {
-            bind(statement, i + 1, values.get(i));
+        for (int i = 0; i < values.length; i++) {
+            bind(statement, i + 1, values[i]);
         }
         statement.executeUpdate();
+        rowsInserted++;
         return true;
     }
 
-    private PreparedStatement statementFor(int valueCount) {
+    /** Rows inserted through prepared statements so far. */
+    long rowsInserted() {
+        return rowsInserted;
+    }
+
+    private PreparedStatement statementFor(String header, int valueCount) {
         for (int i = 0; i < headers.size(); i++) {
-            if (valueCounts.get(i) == valueCount && parser.headerIs(headers.get(i))) {
+            String known = headers.get(i);
+            if (valueCounts.get(i) == valueCount && (known == header || known.equals(header))) {
                 return statements.get(i);
             }
         }
-        String header = parser.header();
         StringBuilder sql = new StringBuilder(header.length() + 2 * valueCount + 2).append(header).append('(');
         for (int i = 0; i < valueCount; i++) {
             sql.append(i == 0 ? "?" : ",?");
@@ -95,6 +103,8 @@ final class RowInserter implements AutoCloseable {
             statement.setBytes(index, bytes);
         } else if (value instanceof RowInsertParser.SqliteDecimal decimal) {
             statement.setDouble(index, sqliteReal(decimal));
+        } else if (value instanceof RowInsertParser.CastText text) {
+            statement.setString(index, text.text());
         } else {
             throw new IllegalStateException("unexpected value " + value.getClass());
         }

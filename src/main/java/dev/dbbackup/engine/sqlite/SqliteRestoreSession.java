@@ -135,10 +135,10 @@ public final class SqliteRestoreSession implements RestoreSession {
         if (failed) {
             throw new EngineException("the restore into " + target + " already failed; start a new one");
         }
-        SqlScriptSplitter splitter = new SqlScriptSplitter(new ByteFaithfulUtf8Reader(sql));
-        try (Statement statement = connection.createStatement(); RowInserter rows = new RowInserter(connection)) {
-            SqlScriptSplitter.Statement next;
-            while ((next = splitter.next()) != null) {
+        try (Statement statement = connection.createStatement(); RowInserter rows = new RowInserter(connection);
+             StatementReader script = new StatementReader(sql)) {
+            StatementReader.Item next;
+            while ((next = script.next()) != null) {
                 execute(statement, rows, next);
             }
             rows.forget();
@@ -156,12 +156,13 @@ public final class SqliteRestoreSession implements RestoreSession {
         }
     }
 
-    private void execute(Statement statement, RowInserter rows, SqlScriptSplitter.Statement next) throws EngineException {
+    private void execute(Statement statement, RowInserter rows, StatementReader.Item item) throws EngineException {
+        SqlScriptSplitter.Statement next = item.statement();
         String sql = next.sql();
         try {
-            if (sql.regionMatches(true, 0, "INSERT", 0, 6)) {
+            if (item.row() != null) {
                 beginOnce();
-                if (rows.insert(sql)) {
+                if (rows.insert(item.row())) {
                     return;
                 }
             }

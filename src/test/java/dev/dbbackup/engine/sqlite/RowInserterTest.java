@@ -40,6 +40,7 @@ class RowInserterTest {
     private Connection connection;
     private Statement sql;
     private RowInserter inserter;
+    private final RowInsertParser parser = new RowInsertParser();
 
     @BeforeEach
     void open() throws SQLException {
@@ -60,6 +61,12 @@ class RowInserterTest {
         connection.close();
     }
 
+    /** What the restore does with a statement: read it as a row, then insert that row. */
+    private boolean insert(String statement) throws SQLException {
+        RowInsertParser.Row row = parser.parse(statement);
+        return row != null && inserter.insert(row);
+    }
+
     private void createBoth(String definition) throws SQLException {
         sql.execute("CREATE TABLE lit" + definition);
         sql.execute("CREATE TABLE fast" + definition);
@@ -68,7 +75,7 @@ class RowInserterTest {
     /** Runs {@code INSERT INTO <table><rest>} both ways; the fast path must take it. */
     private void insertBoth(String rest) throws SQLException {
         sql.execute("INSERT INTO lit" + rest);
-        assertTrue(inserter.insert("INSERT INTO fast" + rest), "the fast path reads: INSERT INTO fast" + rest);
+        assertTrue(insert("INSERT INTO fast" + rest), "the fast path reads: INSERT INTO fast" + rest);
     }
 
     /** Every row of lit and fast, each column as storage class and exact value (REAL by bits, others by bytes). */
@@ -217,7 +224,7 @@ class RowInserterTest {
     /** The statement fails both ways with the same message, and neither table gains a row. */
     private void assertSameFailure(String rest) throws SQLException {
         String literal = failureOf(() -> sql.execute("INSERT INTO lit" + rest));
-        String bound = failureOf(() -> inserter.insert("INSERT INTO fast" + rest));
+        String bound = failureOf(() -> insert("INSERT INTO fast" + rest));
         assertNotNull(literal, "the literal statement fails: " + rest);
         assertNotNull(bound, "the bound row fails too: " + rest);
         assertEquals(literal.replaceAll("\\blit\\b", "T"), bound.replaceAll("\\bfast\\b", "T"), rest);
@@ -289,9 +296,9 @@ class RowInserterTest {
         String table = "\"odd \"\"name\"\" [x] `y`; ü 表\"";
         sql.execute("CREATE TABLE " + table + "(\"col with space\" TEXT, [br ok], `a``b` BLOB, \"ä€\")");
         String text = "'line1\nline2\r\nline3 it''s \"quoted\" ; -- no comment /* nor this */ \t \u0001 😀 \uD800\uDC80 家族'";
-        assertTrue(inserter.insert("INSERT INTO " + table + "(\"col with space\",[br ok],`a``b`,\"ä€\") VALUES("
+        assertTrue(insert("INSERT INTO " + table + "(\"col with space\",[br ok],`a``b`,\"ä€\") VALUES("
                 + text + ",'x',x'aa'," + text + ");"));
-        assertTrue(inserter.insert("INSERT INTO " + table + " VALUES(NULL,'2',NULL,1)"));
+        assertTrue(insert("INSERT INTO " + table + " VALUES(NULL,'2',NULL,1)"));
         try (ResultSet result = sql.executeQuery("SELECT hex(\"col with space\"), typeof([br ok]), hex(\"ä€\") FROM "
                 + table + " ORDER BY rowid")) {
             assertTrue(result.next());
@@ -341,7 +348,7 @@ class RowInserterTest {
                 // SQLite itself refuses these; left to it, they fail with its own message
                 "INSERT INTO missing VALUES(1, 2)", "INSERT INTO t VALUES(1, 2, 3)", "INSERT INTO t(a, nope) VALUES(1, 2)");
         for (String statement : declined) {
-            assertFalse(inserter.insert(statement), statement);
+            assertFalse(insert(statement), statement);
         }
         try (ResultSet result = sql.executeQuery("SELECT count(*) FROM t")) {
             assertTrue(result.next());
@@ -353,7 +360,7 @@ class RowInserterTest {
     void bytesCastAsTextAreLeftToSqliteInAUtf16Database() throws SQLException {
         sql.execute("PRAGMA encoding='UTF-16le'");
         createBoth("(id INTEGER PRIMARY KEY, t TEXT)");
-        assertFalse(inserter.insert("INSERT INTO fast(t) VALUES(CAST(x'6100' AS TEXT))"), "bytes in the database encoding");
+        assertFalse(insert("INSERT INTO fast(t) VALUES(CAST(x'6100' AS TEXT))"), "bytes in the database encoding");
         insertBoth("(t) VALUES('é 😀 it''s')");
         insertBoth("(t) VALUES(replace('a\\nb','\\n',char(10)))");
         assertSameRows();
