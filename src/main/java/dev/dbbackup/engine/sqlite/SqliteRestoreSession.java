@@ -51,6 +51,7 @@ public final class SqliteRestoreSession implements RestoreSession {
     private boolean committed;
     private boolean closed;
     private String requestedJournalMode;
+    private long rowsBound;
 
     private SqliteRestoreSession(Path target, Path temp, Connection connection) {
         this.target = target;
@@ -124,6 +125,11 @@ public final class SqliteRestoreSession implements RestoreSession {
         }
     }
 
+    /** Rows loaded so far through a prepared statement per table rather than as statements of their own. */
+    long rowsBound() {
+        return rowsBound;
+    }
+
     /** The hidden file the restore writes until commit. */
     public Path temporaryFile() {
         return temp;
@@ -138,8 +144,12 @@ public final class SqliteRestoreSession implements RestoreSession {
         try (Statement statement = connection.createStatement(); RowInserter rows = new RowInserter(connection);
              StatementReader script = new StatementReader(sql)) {
             StatementReader.Item next;
-            while ((next = script.next()) != null) {
-                execute(statement, rows, next);
+            try {
+                while ((next = script.next()) != null) {
+                    execute(statement, rows, next);
+                }
+            } finally {
+                rowsBound += rows.rowsInserted();
             }
             rows.forget();
             if (inTransaction) {
