@@ -49,7 +49,7 @@ public final class SqlScriptSplitter {
     private int line = 1;
     private boolean eof;
     private boolean atStart = true;
-    private final StringBuilder text = new StringBuilder();
+    private final Text text = new Text();
 
     public SqlScriptSplitter(Reader in) {
         this.in = in;
@@ -113,7 +113,7 @@ public final class SqlScriptSplitter {
                 }
                 startLine = tokenLine;
                 if (tokenStart > 0) {
-                    text.delete(0, tokenStart);
+                    text.deleteFirst(tokenStart);
                 }
             }
             state = TRANSITIONS[state][token];
@@ -334,5 +334,66 @@ public final class SqlScriptSplitter {
             atStart = false;
         }
         return true;
+    }
+
+    /**
+     * The statement being read, as a plain char array: appending a run of chars is one array copy, where a
+     * StringBuilder checks every char to keep its compact form, and the String made at the end compacts it once.
+     */
+    private static final class Text {
+        private char[] chars = new char[1024];
+        private int length;
+
+        void append(char c) {
+            if (length == chars.length) {
+                grow(1);
+            }
+            chars[length++] = c;
+        }
+
+        void append(char[] source, int offset, int count) {
+            if (length + count > chars.length) {
+                grow(count);
+            }
+            System.arraycopy(source, offset, chars, length, count);
+            length += count;
+        }
+
+        void append(String source) {
+            for (int i = 0; i < source.length(); i++) {
+                append(source.charAt(i));
+            }
+        }
+
+        private void grow(int needed) {
+            long wanted = Math.max((long) chars.length * 2, (long) length + needed);
+            chars = java.util.Arrays.copyOf(chars, (int) Math.min(wanted, Integer.MAX_VALUE - 8));
+        }
+
+        int length() {
+            return length;
+        }
+
+        char charAt(int index) {
+            return chars[index];
+        }
+
+        void setLength(int newLength) {
+            length = newLength;
+            if (newLength == 0 && chars.length > 1 << 20) {
+                chars = new char[1024]; // let go of the array a huge statement needed
+            }
+        }
+
+        /** Removes the first {@code count} chars. */
+        void deleteFirst(int count) {
+            System.arraycopy(chars, count, chars, 0, length - count);
+            length -= count;
+        }
+
+        @Override
+        public String toString() {
+            return new String(chars, 0, length);
+        }
     }
 }
