@@ -282,11 +282,11 @@ public final class SqliteRestoreSession implements RestoreSession {
 
     /**
      * Problems {@code PRAGMA quick_check} finds: b-tree structure, every page used exactly once, record format,
-     * NOT NULL and CHECK constraints and (in the SQLite 3.46 the driver bundles; 3.40 did not) that each index holds one entry per row it covers.
-     * That is {@code PRAGMA integrity_check} without its lookup of every row's entry in every index and its
-     * UNIQUE re-check, which cost several times the whole check on a large file written moments ago by this
-     * same SQLite; rows lost from a table still show, in the structure, in an index's entry count and in
-     * {@link #rowCounts()}. Foreign key violations are reported by {@link #foreignKeyViolations()}.
+     * NOT NULL and CHECK constraints and (in the SQLite 3.46 the driver bundles; 3.40 did not) that each index
+     * holds one entry per row it covers. That is {@code PRAGMA integrity_check} without its lookup of every row's
+     * entry in every index and its UNIQUE re-check, which cost several times the whole check on a large file
+     * written moments ago by this same SQLite; rows lost from a table still show, in the structure, in an index's
+     * entry count and in {@link #rowCounts()}. Foreign key violations are reported by {@link #foreignKeyViolations()}.
      */
     @Override
     public List<String> integrityProblems() throws EngineException {
