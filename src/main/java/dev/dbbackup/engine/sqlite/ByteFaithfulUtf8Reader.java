@@ -121,15 +121,23 @@ final class ByteFaithfulUtf8Reader extends Reader {
                 pendingLowSurrogate = -1;
                 continue;
             }
+            if (position >= limit && !ensure(1)) {
+                break;
+            }
+            if (bytes[position] >= 0) {
+                // a run of ASCII, the bulk of a dump
+                int end = position + Math.min(limit - position, length - n);
+                int at = position;
+                while (at < end && bytes[at] >= 0) {
+                    chars[offset + n++] = (char) bytes[at++];
+                }
+                position = at;
+                continue;
+            }
             if (!ensure(4) && position >= limit) {
                 break;
             }
             int b0 = bytes[position] & 0xff;
-            if (b0 < 0x80) {
-                chars[offset + n++] = (char) b0;
-                position++;
-                continue;
-            }
             int needed;
             int minimum;
             int codePoint;

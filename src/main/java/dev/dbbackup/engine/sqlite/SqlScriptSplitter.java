@@ -49,7 +49,7 @@ public final class SqlScriptSplitter {
     private int line = 1;
     private boolean eof;
     private boolean atStart = true;
-    private final StringBuilder text = new StringBuilder();
+    private final Text text = new Text();
 
     public SqlScriptSplitter(Reader in) {
         this.in = in;
@@ -99,7 +99,8 @@ public final class SqlScriptSplitter {
                 token = TK_OTHER;
             } else if (isIdChar(c)) {
                 text.append((char) c);
-                token = readWord();
+                // only these states tell CREATE, TEMP, TRIGGER, END and EXPLAIN from other words
+                token = readWord(state == 0 || state == 3 || state == 4 || state == 6);
             } else {
                 text.append((char) c);
                 token = TK_OTHER;
@@ -112,7 +113,7 @@ public final class SqlScriptSplitter {
                 }
                 startLine = tokenLine;
                 if (tokenStart > 0) {
-                    text.delete(0, tokenStart);
+                    text.deleteFirst(tokenStart);
                 }
             }
             state = TRANSITIONS[state][token];
@@ -128,32 +129,93 @@ public final class SqlScriptSplitter {
         }
     }
 
-    private int readWord() throws IOException {
+    private int readWord(boolean classify) throws IOException {
         int wordStart = text.length() - 1;
         while (true) {
-            int c = peek();
-            if (c < 0 || !isIdChar(c)) {
+            if (pushedBack != NONE || afterReturn != NONE) {
+                int c = peek();
+                if (c < 0 || !isIdChar(c)) {
+                    break;
+                }
+                text.append((char) read());
+                continue;
+            }
+            if (!fill()) {
                 break;
             }
-            text.append((char) read());
+            // straight from the buffer: a word holds no line end, so nothing to fold or count
+            int start = bufferPos;
+            int i = start;
+            while (i < bufferLen && isIdChar(buffer[i])) {
+                i++;
+            }
+            text.append(buffer, start, i - start);
+            bufferPos = i;
+            if (i < bufferLen) {
+                break;
+            }
         }
-        int length = text.length() - wordStart;
-        if (length > 9) {
+        if (!classify) {
             return TK_OTHER;
         }
-        String word = text.substring(wordStart).toLowerCase(java.util.Locale.ROOT);
-        return switch (word) {
-            case "create" -> TK_CREATE;
-            case "trigger" -> TK_TRIGGER;
-            case "temp", "temporary" -> TK_TEMP;
-            case "end" -> TK_END;
-            case "explain" -> TK_EXPLAIN;
-            default -> TK_OTHER;
-        };
+        int length = text.length() - wordStart;
+        if (wordIs(wordStart, length, "create")) {
+            return TK_CREATE;
+        }
+        if (wordIs(wordStart, length, "trigger")) {
+            return TK_TRIGGER;
+        }
+        if (wordIs(wordStart, length, "temp") || wordIs(wordStart, length, "temporary")) {
+            return TK_TEMP;
+        }
+        if (wordIs(wordStart, length, "end")) {
+            return TK_END;
+        }
+        if (wordIs(wordStart, length, "explain")) {
+            return TK_EXPLAIN;
+        }
+        return TK_OTHER;
+    }
+
+    /** ASCII case-insensitive, as sqlite3_complete() compares keywords. */
+    private boolean wordIs(int start, int length, String word) {
+        if (length != word.length()) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(start + i);
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if (c != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void readQuoted(char close) throws IOException {
         while (true) {
+            if (pushedBack == NONE && afterReturn == NONE) {
+                if (!fill()) {
+                    return;
+                }
+                // straight from the buffer up to the closing quote or a line end (which read() folds and counts)
+                int start = bufferPos;
+                int i = start;
+                while (i < bufferLen) {
+                    char c = buffer[i];
+                    if (c == close || c == '\r' || c == '\n') {
+                        break;
+                    }
+                    i++;
+                }
+                text.append(buffer, start, i - start);
+                bufferPos = i;
+                if (i == bufferLen) {
+                    continue;
+                }
+            }
             int c = read();
             if (c < 0) {
                 return;
@@ -250,25 +312,88 @@ public final class SqlScriptSplitter {
     }
 
     private int readRaw() throws IOException {
-        if (bufferPos == bufferLen) {
+        return fill() ? buffer[bufferPos++] : -1;
+    }
+
+    /** Makes the buffer hold at least one unread char; false at the end of the input. */
+    private boolean fill() throws IOException {
+        while (bufferPos == bufferLen) {
             if (eof) {
-                return -1;
+                return false;
             }
             bufferLen = in.read(buffer, 0, buffer.length);
             bufferPos = 0;
             if (bufferLen <= 0) {
                 eof = true;
                 bufferLen = 0;
-                return -1;
+                return false;
             }
             if (atStart && buffer[0] == '\uFEFF') {
                 bufferPos = 1; // a byte order mark is not part of the first statement
             }
             atStart = false;
-            if (bufferPos == bufferLen) {
-                return readRaw();
+        }
+        return true;
+    }
+
+    /**
+     * The statement being read, as a plain char array: appending a run of chars is one array copy, where a
+     * StringBuilder checks every char to keep its compact form, and the String made at the end compacts it once.
+     */
+    private static final class Text {
+        private char[] chars = new char[1024];
+        private int length;
+
+        void append(char c) {
+            if (length == chars.length) {
+                grow(1);
+            }
+            chars[length++] = c;
+        }
+
+        void append(char[] source, int offset, int count) {
+            if (length + count > chars.length) {
+                grow(count);
+            }
+            System.arraycopy(source, offset, chars, length, count);
+            length += count;
+        }
+
+        void append(String source) {
+            for (int i = 0; i < source.length(); i++) {
+                append(source.charAt(i));
             }
         }
-        return buffer[bufferPos++];
+
+        private void grow(int needed) {
+            long wanted = Math.max((long) chars.length * 2, (long) length + needed);
+            chars = java.util.Arrays.copyOf(chars, (int) Math.min(wanted, Integer.MAX_VALUE - 8));
+        }
+
+        int length() {
+            return length;
+        }
+
+        char charAt(int index) {
+            return chars[index];
+        }
+
+        void setLength(int newLength) {
+            length = newLength;
+            if (newLength == 0 && chars.length > 1 << 20) {
+                chars = new char[1024]; // let go of the array a huge statement needed
+            }
+        }
+
+        /** Removes the first {@code count} chars. */
+        void deleteFirst(int count) {
+            System.arraycopy(chars, count, chars, 0, length - count);
+            length -= count;
+        }
+
+        @Override
+        public String toString() {
+            return new String(chars, 0, length);
+        }
     }
 }

@@ -35,6 +35,13 @@
  * with journal and syncs off, runs the script in one transaction with foreign keys off (PRAGMA foreign_keys in
  * the script is ignored; journal_mode is applied after the load), fsyncs it, and at commit checkpoints the
  * target's WAL, hard-links the target to {@code <name>.bak} and renames the new file over the target.
+ * The script is cut into statements and parsed on a thread of its own ({@code StatementReader}), a bounded
+ * stretch ahead of SQLite. Row INSERTs of literal values, which make up nearly all of a dump (ours and stock
+ * {@code sqlite3 .dump}), are read in Java ({@code RowInsertParser}) and bound into one prepared statement per
+ * table ({@code RowInserter}) instead of being compiled one by one; each value reaches SQLite with the storage
+ * class and bits of the literal (decimals SQLite's own parser would round are converted by SQLite), so affinity,
+ * STRICT and constraints act as on the literal statement. Anything else runs as written. The check after the
+ * load is {@code PRAGMA quick_check}, which in the bundled SQLite also counts each index's entries.
  * Not kept: rowids of a table whose columns are named rowid, _rowid_ and oid (the dump says so in a comment).
  */
 package dev.dbbackup.engine.sqlite;

@@ -381,6 +381,37 @@ class SqliteRestoreSessionTest {
     }
 
     @Test
+    void integrityCheckFindsAnIndexThatLacksEntriesOfItsTable() throws Exception {
+        Path target = dir.resolve("app.db");
+        try (SqliteRestoreSession session = engine.beginRestore(url(target), RestoreOptions.defaults())) {
+            session.apply(sql("CREATE TABLE t(a); INSERT INTO t VALUES(1); INSERT INTO t VALUES(7); INSERT INTO t VALUES(9);"
+                    + "CREATE INDEX i ON t(a) WHERE a > 5;"));
+            assertEquals(List.of(), session.integrityProblems(), "a partial index holds only some rows");
+            // make SQLite take the partial index for a full one: it now lacks the entry of row 1
+            execute(session.temporaryFile(), "PRAGMA writable_schema=ON",
+                    "UPDATE sqlite_schema SET sql = 'CREATE INDEX i ON t(a)' WHERE name = 'i'",
+                    "PRAGMA schema_version = 100", "PRAGMA writable_schema=OFF");
+            assertEquals(List.of("wrong # of entries in index i"), session.integrityProblems());
+        }
+        assertFalse(Files.exists(target));
+    }
+
+    @Test
+    void integrityCheckPassesWithoutRowidTablesExpressionIndexesAndShadowTables() throws Exception {
+        Path target = dir.resolve("app.db");
+        try (SqliteRestoreSession session = engine.beginRestore(url(target), RestoreOptions.defaults())) {
+            session.apply(sql("BEGIN; CREATE TABLE w(k TEXT PRIMARY KEY, v, n INT UNIQUE) WITHOUT ROWID;"
+                    + "INSERT INTO w VALUES('a', 1, 1); INSERT INTO w VALUES('b', NULL, 2); INSERT INTO w VALUES('c', 'x', NULL);"
+                    + "CREATE INDEX w_v ON w(v); CREATE INDEX w_len ON w(length(k) + n);"
+                    + "CREATE TABLE r(id INTEGER PRIMARY KEY, t TEXT UNIQUE); INSERT INTO r VALUES(1, 'x'); INSERT INTO r VALUES(2, NULL);"
+                    + "CREATE VIRTUAL TABLE f USING fts5(body); INSERT INTO f VALUES('hello world'); COMMIT;"));
+            assertEquals(List.of(), session.integrityProblems());
+            assertEquals(Map.of("w", 3L, "r", 2L, "f_data", count(session.temporaryFile(), "f_data"), "f_idx", 1L,
+                    "f_content", 1L, "f_docsize", 1L, "f_config", 1L), session.rowCounts());
+        }
+    }
+
+    @Test
     void humanSizesUseOneDecimal() {
         assertEquals("512 B", SqliteEngine.humanSize(512));
         assertEquals("1.0 MB", SqliteEngine.humanSize(1_007_616));
