@@ -51,6 +51,12 @@ final class PostgresRestoreSession implements RestoreSession {
         try {
             connection.setAutoCommit(!options.singleTransaction());
             copy = connection.unwrap(PGConnection.class).getCopyAPI();
+            if (!options.singleTransaction()) {
+                // One statement, one commit: no WAL flush for each of them; commit() makes the whole restore durable.
+                try (Statement s = connection.createStatement()) {
+                    s.execute("SET synchronous_commit = off");
+                }
+            }
         } catch (SQLException e) {
             closeQuietly();
             throw new EngineException("cannot start the restore into '" + target.database() + "': " + PostgresErrors.describe(e), e);
@@ -323,6 +329,15 @@ final class PostgresRestoreSession implements RestoreSession {
             } catch (SQLException e) {
                 throw new EngineException("committing the restore into '" + target.database() + "' failed: "
                         + PostgresErrors.describe(e) + "; the target is unchanged", e);
+            }
+        } else {
+            // A synchronous commit flushes the WAL up to it, so every earlier statement's commit is on disk too.
+            try (Statement s = connection.createStatement()) {
+                s.execute("SET synchronous_commit = on");
+                s.execute("SELECT pg_catalog.txid_current()");
+            } catch (SQLException e) {
+                throw new EngineException("making the restore into '" + target.database() + "' durable failed: "
+                        + PostgresErrors.describe(e) + "; check the server, then the restored data", e);
             }
         }
         committed = true;
