@@ -260,7 +260,10 @@ fi
   echo "| java | $(java -version 2>&1 | head -1) ${JAVA_OPTS:+(options: $JAVA_OPTS)} |"
   echo "| sqlite3 / gzip / zstd | $(sqlite3 --version | cut -d' ' -f1) / $(gzip --version | head -1 | cut -d' ' -f2) / $(zstd --version | grep -o 'v[0-9.]*' | head -1) |"
   [ -n "${BENCH_PG_URL:-}" ] && echo "| pg_dump | $(pg_dump --version | awk '{print $3}') |"
-  echo "| dataset | SQLite ~$SIZE_MB MB (bench/sqlite-dataset.sql)${BENCH_PG_URL:+, PostgreSQL ~$SIZE_MB MB (bench/postgres-dataset.sql)} |"
+  datasets=()
+  { want sqlite || want pipeline; } && datasets+=("SQLite ~$SIZE_MB MB (bench/sqlite-dataset.sql)")
+  want pg && [ -n "${BENCH_PG_URL:-}" ] && datasets+=("PostgreSQL ~$SIZE_MB MB (bench/postgres-dataset.sql)")
+  echo "| dataset | $(IFS=,; echo "${datasets[*]:-none}" | sed 's/,/, /g') |"
   echo
   echo "| group | case | median s | CPU s | output bytes | peak RSS MB | ours / ref. time | ours / ref. CPU | ours / ref. size |"
   echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
