@@ -33,6 +33,7 @@ final class PostgresRestoreSession implements RestoreSession {
     private static final Pattern TRANSACTION_CONTROL = Pattern.compile(
             "(?is)^(BEGIN|START\\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT)(\\s+(WORK|TRANSACTION))?\\s*$");
     private static final Pattern CREATE_DATABASE = Pattern.compile("(?is)^CREATE\\s+DATABASE\\b.*");
+    private static final Pattern SAVEPOINT = Pattern.compile("(?is)^SAVEPOINT\\b.*");
 
     private final DatabaseUrl target;
     private final RestoreOptions options;
@@ -43,6 +44,8 @@ final class PostgresRestoreSession implements RestoreSession {
     private long statements;
     private final CopiedRows copiedRows = new CopiedRows();
     private final List<String> tablesCountedByScan = new ArrayList<>();
+    /** A rolled-back savepoint takes rows away without the statistics showing it: then every table is counted. */
+    private boolean savepointsUsed;
 
     PostgresRestoreSession(DatabaseUrl target, RestoreOptions options) throws EngineException {
         this.target = target;
@@ -109,6 +112,9 @@ final class PostgresRestoreSession implements RestoreSession {
             if (name.equals("standard_conforming_strings")) {
                 reader.standardConformingStrings(value.equals("on") || value.equals("true") || value.equals("1"));
             }
+        }
+        if (SAVEPOINT.matcher(sql).matches()) {
+            savepointsUsed = true;
         }
         if (COPY_FROM_STDIN.matcher(sql).matches()) {
             copyIn(sql, item.line(), reader);
@@ -280,7 +286,7 @@ final class PostgresRestoreSession implements RestoreSession {
             String key = t.schema() + "." + t.table();
             Long copied = copiedRows.get(key);
             // Outside one transaction the statistics of earlier commits are not ours to read exactly: count.
-            if (options.singleTransaction() && copied != null && t.inserted() == copied && t.deleted() == 0) {
+            if (options.singleTransaction() && !savepointsUsed && copied != null && t.inserted() == copied && t.deleted() == 0) {
                 counts.put(key, copied);
                 continue;
             }
