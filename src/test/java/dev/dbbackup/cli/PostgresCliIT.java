@@ -9,8 +9,14 @@ import dev.dbbackup.testing.PostgresServer;
 import dev.dbbackup.testing.PostgresServers;
 import dev.dbbackup.testing.PostgresSnapshot;
 import dev.dbbackup.testing.PostgresTortureDatabase;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -123,5 +129,57 @@ class PostgresCliIT {
                 .differences(PostgresSnapshot.take(newest, target, true).acrossVersions()));
         oldest.dropDatabase(source);
         newest.dropDatabase(target);
+    }
+
+    @Test
+    void aBackupWhoseCopyDataLostARowIsRefusedOnRestoreAndChangesNothing() throws Exception {
+        PostgresServer server = PostgresServers.version(PostgresServers.newest());
+        String source = server.createDatabase("lost_row_source");
+        server.execute(source, "CREATE TABLE public.items (id int PRIMARY KEY, name text)",
+                "INSERT INTO public.items SELECT i, 'item ' || i FROM generate_series(1, 50) AS i");
+        assertEquals(0, dbbackup(env(server, source), "backup", "--type", "daily").exitCode());
+        Path file;
+        try (Stream<Path> files = Files.list(dir.resolve("backups/daily"))) {
+            file = files.filter(p -> p.toString().endsWith(".sql.gz")).findFirst().orElseThrow();
+        }
+
+        // One row of the COPY data goes missing, and the sizes and checksums in the manifest are made to match the
+        // damaged file: only the row counts can tell.
+        byte[] oldPlain;
+        try (GZIPInputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+            oldPlain = in.readAllBytes();
+        }
+        String sql = new String(oldPlain, StandardCharsets.UTF_8);
+        assertTrue(sql.contains("\n17\titem 17\n"), "the dump holds row 17");
+        byte[] newPlain = sql.replace("\n17\titem 17\n", "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] oldStored = Files.readAllBytes(file);
+        ByteArrayOutputStream stored = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(stored)) {
+            gzip.write(newPlain);
+        }
+        byte[] newStored = stored.toByteArray();
+        Files.write(file, newStored);
+        Path json = Path.of(file + ".json");
+        String manifest = Files.readString(json);
+        assertTrue(manifest.contains("\"public.items\" : 50"), manifest);
+        Files.writeString(json, manifest
+                .replace(sha256(oldPlain), sha256(newPlain)).replace("\"bytes\" : " + oldPlain.length + ",", "\"bytes\" : " + newPlain.length + ",")
+                .replace(sha256(oldStored), sha256(newStored)).replace("\"bytes\" : " + oldStored.length + ",", "\"bytes\" : " + newStored.length + ","));
+
+        String target = server.createDatabase("lost_row_target");
+        Cli.Result restore = dbbackup(env(server, source), "restore", "latest", "--database-url", url(server, target), "--yes");
+        assertEquals(3, restore.exitCode(), restore::toString);
+        assertTrue(restore.stderr().contains("public.items: manifest 50, restored 49"), restore.stderr());
+        try (Connection c = server.connect(target); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = 'public'")) {
+            rs.next();
+            assertEquals(0, rs.getLong(1), "nothing was restored");
+        }
+        server.dropDatabase(target);
+        server.dropDatabase(source);
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 }

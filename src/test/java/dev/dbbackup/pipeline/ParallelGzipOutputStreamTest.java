@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ParallelGzipOutputStreamTest {
 
-    private static final int BLOCK = ParallelGzipOutputStream.BLOCK_SIZE;
+    /** Small blocks, so the tests cross many block boundaries cheaply; one test uses the real size. */
+    private static final int BLOCK = 128 * 1024;
 
     @TempDir
     Path dir;
@@ -85,13 +86,36 @@ class ParallelGzipOutputStreamTest {
         byte[] input = sql(BLOCK + 300);
         byte[] bulk = compress(input, 6, 2, input.length);
         ByteArrayOutputStream single = new ByteArrayOutputStream();
-        try (OutputStream gzip = new ParallelGzipOutputStream(single, 6, 2)) {
+        try (OutputStream gzip = new ParallelGzipOutputStream(single, 6, 2, BLOCK)) {
             for (byte b : input) {
                 gzip.write(b);
             }
         }
         assertArrayEquals(bulk, single.toByteArray(), "output must not depend on how the input was cut");
         assertArrayEquals(input, gunzipInJava(single.toByteArray()));
+    }
+
+    @Test
+    void fullSizeBlocksOnAnyNumberOfThreadsGiveOneStreamStockGunzipReads() throws Exception {
+        byte[] input = sql(3 * ParallelGzipOutputStream.BLOCK_SIZE + 12345);
+        byte[] first = null;
+        for (int threads : new int[] {1, 2, 16}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (OutputStream gzip = new ParallelGzipOutputStream(out, 6, threads)) {
+                gzip.write(input);
+            }
+            byte[] gz = out.toByteArray();
+            if (first == null) {
+                first = gz;
+            }
+            assertArrayEquals(first, gz, "the file must not depend on the number of threads (" + threads + ")");
+            Path file = dir.resolve("full" + threads + ".sql.gz");
+            Files.write(file, gz);
+            Path plain = dir.resolve("full" + threads + ".sql");
+            StockTools.Result result = StockTools.run(file, plain, "gunzip", "-c");
+            assertEquals(0, result.exitCode(), "gunzip -c: " + result.stderr());
+            assertArrayEquals(input, Files.readAllBytes(plain), "gunzip -c on " + threads + " threads");
+        }
     }
 
     @Test
@@ -112,15 +136,18 @@ class ParallelGzipOutputStreamTest {
         new ParallelGzipOutputStream(sink, 1, 2).close();
         assertTrue(closed[0], "closing the gzip stream closes the file under it");
 
-        long before = gzipThreads();
+        // threads of streams other tests closed may still be ending: only the new ones must all be gone
+        java.util.Set<Thread> before = gzipThreads();
         ParallelGzipOutputStream abandoned = new ParallelGzipOutputStream(new ByteArrayOutputStream(), 1, 4);
         abandoned.write(sql(10 * BLOCK));
         abandoned.discard();
         long deadline = System.currentTimeMillis() + 5000;
-        while (gzipThreads() > before && System.currentTimeMillis() < deadline) {
+        while (!before.containsAll(gzipThreads()) && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
         }
-        assertEquals(before, gzipThreads(), "a discarded stream leaves no compression thread behind");
+        java.util.Set<Thread> left = gzipThreads();
+        left.removeAll(before);
+        assertEquals(java.util.Set.of(), left, "a discarded stream leaves no compression thread behind");
     }
 
     @Test
@@ -131,13 +158,14 @@ class ParallelGzipOutputStreamTest {
         assertTrue(e.getMessage().contains("closed"));
     }
 
-    private static long gzipThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("gzip-")).count();
+    private static java.util.Set<Thread> gzipThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("gzip-") && t.isAlive())
+                .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
     }
 
     static byte[] compress(byte[] input, int level, int threads, int writeSize) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (OutputStream gzip = new ParallelGzipOutputStream(out, level, threads)) {
+        try (OutputStream gzip = new ParallelGzipOutputStream(out, level, threads, BLOCK)) {
             for (int off = 0; off < input.length; off += writeSize) {
                 gzip.write(input, off, Math.min(writeSize, input.length - off));
             }

@@ -186,6 +186,17 @@ class PostgresRestoreSafetyIT {
         }
     }
 
+    @Test
+    void dumpsWithWindowsLineEndsRestoreWithTheirCopyData() throws Exception {
+        String target = server.createDatabase("crlf");
+        apply(target, ("CREATE TABLE public.t (a int, b text);\nCOPY public.t (a, b) FROM stdin;\n1\tone\n2\t\\N\n\\.\n"
+                + "SELECT 1;\n").replace("\n", "\r\n"));
+        try (var c = server.connect(target); var rs = c.createStatement().executeQuery("SELECT string_agg(a || ':' || coalesce(b, 'null'), '|' ORDER BY a) FROM public.t")) {
+            rs.next();
+            assertEquals("1:one|2:null", rs.getString(1));
+        }
+    }
+
     private static void apply(String target, String sql) throws Exception {
         apply(target, sql, RestoreOptions.defaults());
     }
