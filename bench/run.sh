@@ -59,7 +59,8 @@ fi
 [ -f "$JAR" ] || { echo "no $JAR: build first (or drop --skip-build)" >&2; exit 2; }
 JAVA_OPTS=${BENCH_JAVA_OPTS:-}
 # The launcher, as users run it (its JVM defaults: serial GC, 16 MB initial heap); BENCH_JAVA_OPTS is added last.
-DBBACKUP="env DBBACKUP_JAVA_OPTS='$JAVA_OPTS' $ROOT/dbbackup"
+DBBACKUP="$ROOT/dbbackup"
+if [ -n "$JAVA_OPTS" ]; then export DBBACKUP_JAVA_OPTS=$JAVA_OPTS; fi
 
 mkdir -p "$WORK"
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
