@@ -375,17 +375,25 @@ final class RowInsertParser {
         return bytes;
     }
 
-    /** CAST(x'..' AS TEXT), or our REAL form CAST(n AS REAL) followed by * or / integer, evaluated as SQLite does. */
-    private Object cast() {
-        if (!keyword("cast")) {
-            return NO_VALUE;
+    /** The function name {@code name} and its opening parenthesis (then blanks); false when they are not next. */
+    private boolean openCall(String name) {
+        if (!keyword(name)) {
+            return false;
         }
         skipSpace();
         if (peek() != '(') {
-            return NO_VALUE;
+            return false;
         }
         pos++;
         skipSpace();
+        return true;
+    }
+
+    /** CAST(x'..' AS TEXT), or our REAL form CAST(n AS REAL) followed by * or / integer, evaluated as SQLite does. */
+    private Object cast() {
+        if (!openCall("cast")) {
+            return NO_VALUE;
+        }
         int c = peek();
         if ((c == 'x' || c == 'X') && peekAt(pos + 1) == '\'') {
             pos++;
@@ -467,15 +475,9 @@ final class RowInsertParser {
 
     /** replace(text, 'pattern', char(n)), as the dumpers write text with line breaks; nested for CR and LF. */
     private Object replace() {
-        if (!keyword("replace")) {
+        if (!openCall("replace")) {
             return NO_VALUE;
         }
-        skipSpace();
-        if (peek() != '(') {
-            return NO_VALUE;
-        }
-        pos++;
-        skipSpace();
         int c = peek();
         Object text;
         if (c == '\'') {
