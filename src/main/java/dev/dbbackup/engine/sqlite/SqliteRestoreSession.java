@@ -87,7 +87,7 @@ public final class SqliteRestoreSession implements RestoreSession {
             config.setJournalMode(SQLiteConfig.JournalMode.OFF);
             config.setSynchronous(SQLiteConfig.SynchronousMode.OFF);
             config.enforceForeignKeys(false);
-            config.setCacheSize(-32768);
+            config.setCacheSize(-8192); // 8 MB: native memory; 32 MB was no faster and cost ~100 MB of peak RSS with the read-ahead
             config.setBusyTimeout(SqliteCatalog.BUSY_TIMEOUT_MILLIS);
             // otherwise the driver runs SELECT last_insert_rowid() after every INSERT, for getGeneratedKeys()
             config.setGetGeneratedKeys(false);

@@ -23,7 +23,7 @@ final class StatementReader implements AutoCloseable {
 
     private static final int BATCH_ITEMS = 512;
     private static final long BATCH_CHARS = 1 << 18;
-    static final long MAX_CHARS_AHEAD = 1 << 22;
+    static final long MAX_CHARS_AHEAD = 1 << 20;
     private static final long JOIN_MILLIS = 10_000;
 
     private record Batch(List<Item> items, long chars, Throwable failure) {
