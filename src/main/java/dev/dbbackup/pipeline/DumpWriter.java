@@ -7,6 +7,7 @@ import dev.dbbackup.pipeline.crypto.Encryption;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.function.LongConsumer;
 
 /**
  * The write half of the pipeline: engine → size+SHA-256 of the plain SQL → compressor → encryptor (optional) →
@@ -48,7 +49,7 @@ public final class DumpWriter {
     public static Written write(OutputStream sink, Compression compression, Encryption encryption, DumpBody body, TransferMeter meter)
             throws IOException, EngineException {
         TransferMeter shownMeter = meter == null ? new TransferMeter() : meter;
-        StoredTap stored = new StoredTap(sink, shownMeter);
+        Tap stored = new Tap(sink, shownMeter::storedBytes);
         OutputStream compressor = compression.compress(encryption.encrypt(stored));
         PlainTap plain = new PlainTap(compressor, shownMeter);
         // engines that write a few bytes at a time still reach the compressor in 64 KiB pieces
@@ -70,7 +71,7 @@ public final class DumpWriter {
             throw new EngineException("the dump ended without its end marker (last line: "
                     + abbreviate(last) + "); the database dump was incomplete");
         }
-        return new Written(result, plain.count, plain.sha256(), stored.count(), stored.sha256());
+        return new Written(result, plain.count(), plain.sha256(), stored.count(), stored.sha256());
     }
 
     private static String abbreviate(String line) {
@@ -80,16 +81,15 @@ public final class DumpWriter {
         return line.length() > 80 ? line.substring(0, 80) + "…" : line;
     }
 
-    /** Hashes and counts the plain SQL and keeps its last line; closing it does not close the compressor. */
-    private static final class PlainTap extends FilterOutputStream {
+    /** Hashes and counts the bytes on their way to {@code next}, telling {@code progress} the running count. */
+    private static class Tap extends FilterOutputStream {
         private final java.security.MessageDigest digest = Sha256.newDigest();
-        private final LastLineTracker tracker = new LastLineTracker();
-        private final TransferMeter meter;
+        private final LongConsumer progress;
         private long count;
 
-        PlainTap(OutputStream next, TransferMeter meter) {
+        Tap(OutputStream next, LongConsumer progress) {
             super(next);
-            this.meter = meter;
+            this.progress = progress;
         }
 
         @Override
@@ -101,9 +101,31 @@ public final class DumpWriter {
         public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
             digest.update(b, off, len);
-            tracker.update(b, off, len);
             count += len;
-            meter.plainBytes(count);
+            progress.accept(count);
+        }
+
+        long count() {
+            return count;
+        }
+
+        String sha256() {
+            return Sha256.hex(digest.digest());
+        }
+    }
+
+    /** The plain SQL's tap: also keeps its last line; closing it does not close the compressor. */
+    private static final class PlainTap extends Tap {
+        private final LastLineTracker tracker = new LastLineTracker();
+
+        PlainTap(OutputStream next, TransferMeter meter) {
+            super(next, meter::plainBytes);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            super.write(b, off, len);
+            tracker.update(b, off, len);
         }
 
         /** An engine's flush must not cut the compressed stream into smaller blocks (zstd would). */
@@ -113,43 +135,6 @@ public final class DumpWriter {
 
         @Override
         public void close() {
-        }
-
-        String sha256() {
-            return Sha256.hex(digest.digest());
-        }
-    }
-
-    /** Hashes and counts the stored (compressed) bytes on their way to the sink. */
-    private static final class StoredTap extends FilterOutputStream {
-        private final java.security.MessageDigest digest = Sha256.newDigest();
-        private final TransferMeter meter;
-        private long count;
-
-        StoredTap(OutputStream sink, TransferMeter meter) {
-            super(sink);
-            this.meter = meter;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            digest.update(b, off, len);
-            count += len;
-            meter.storedBytes(count);
-        }
-
-        long count() {
-            return count;
-        }
-
-        String sha256() {
-            return Sha256.hex(digest.digest());
         }
     }
 }
