@@ -1,12 +1,11 @@
 package dev.dbbackup.pipeline;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 
 /** Counts and SHA-256-hashes the bytes read through it. */
-public final class HashingInputStream extends FilterInputStream {
+public final class HashingInputStream extends PassThroughInputStream {
 
     private final MessageDigest digest = Sha256.newDigest();
     private long count;
@@ -33,25 +32,6 @@ public final class HashingInputStream extends FilterInputStream {
             count += n;
         }
         return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-        byte[] buffer = new byte[8192];
-        long skipped = 0;
-        while (skipped < n) {
-            int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-            if (r < 0) {
-                break;
-            }
-            skipped += r;
-        }
-        return skipped;
-    }
-
-    @Override
-    public boolean markSupported() {
-        return false;
     }
 
     public long count() {

@@ -1,7 +1,7 @@
 package dev.dbbackup.pipeline.crypto;
 
+import dev.dbbackup.pipeline.PassThroughInputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -271,7 +271,7 @@ public final class OpenPgpDecryption implements Decryption {
     }
 
     /** The decrypted data; at its end, the integrity check (MDC) of the whole message must pass. */
-    private static final class CheckedStream extends FilterInputStream {
+    private static final class CheckedStream extends PassThroughInputStream {
         private final PGPEncryptedData data;
         private boolean checked;
 
@@ -303,25 +303,6 @@ public final class OpenPgpDecryption implements Decryption {
                 check();
             }
             return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] buffer = new byte[8192];
-            long skipped = 0;
-            while (skipped < n) {
-                int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-                if (r < 0) {
-                    break;
-                }
-                skipped += r;
-            }
-            return skipped;
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
         }
 
         private void check() throws IOException {
