@@ -95,6 +95,17 @@ class SqliteBackupCliIT {
     }
 
     @Test
+    void anUnknownReportFormatIsRefusedByEveryCommandThatPrintsOne() {
+        backupAt("2025-11-04T02:00:00Z", "--type", "daily");
+        for (String command : List.of("list", "verify", "health")) {
+            Cli.Result result = dbbackup(env("DBBACKUP_NOW", "2025-11-04T03:00:00Z"), command, "--format", "yaml");
+            assertEquals(2, result.exitCode(), command + ": " + result);
+            assertTrue(result.stderr().contains("--format 'yaml' is not known"), command + ": " + result.stderr());
+            assertTrue(result.stderr().contains("use table or json"), command + ": " + result.stderr());
+        }
+    }
+
+    @Test
     void autoTypeFollowsTheCalendar() {
         assertTrue(Files.exists(backupAt("2025-11-02T02:00:00Z")), "Sunday");
         assertTrue(Files.exists(dir.resolve("backups/weekly/backup_weekly_20251102_020000.sql.gz")), "Sunday → weekly");
