@@ -11,14 +11,17 @@ import org.postgresql.copy.CopyManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,6 +37,24 @@ final class PostgresRestoreSession implements RestoreSession {
             "(?is)^(BEGIN|START\\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT)(\\s+(WORK|TRANSACTION))?\\s*$");
     private static final Pattern CREATE_DATABASE = Pattern.compile("(?is)^CREATE\\s+DATABASE\\b.*");
     private static final Pattern SAVEPOINT = Pattern.compile("(?is)^SAVEPOINT\\b.*");
+    private static final Pattern DECLARE_CURSOR = Pattern.compile("(?is)^DECLARE\\b.*");
+    private static final String IDENTIFIER = "(?:\"(?:[^\"]|\"\")++\"|[A-Za-z_\\x{80}-\\x{10FFFF}][A-Za-z0-9_$\\x{80}-\\x{10FFFF}]*+)";
+    /**
+     * The COPY statements the dumps write, ours and stock pg_dump's: {@code COPY name [(columns)] FROM stdin},
+     * nothing more (no options); only these are ever loaded frozen.
+     */
+    private static final Pattern PLAIN_COPY_FROM_STDIN = Pattern.compile("(?is)COPY\\s++(?<table>" + IDENTIFIER + "(?:\\." + IDENTIFIER
+            + ")?+)(?:\\s*+\\(\\s*+" + IDENTIFIER + "(?:\\s*+,\\s*+" + IDENTIFIER + ")*+\\s*+\\))?+\\s++FROM\\s++STDIN\\s*+");
+    /**
+     * Whether the table a COPY names is a plain table created by this very transaction, not in a subtransaction:
+     * its pg_class row and the row of its ctid column (written once, when the table is made, and never updated,
+     * unlike pg_class, which GRANT or ALTER rewrite) both carry the transaction's id.
+     */
+    private static final String CREATED_BY_THIS_TRANSACTION = """
+            SELECT c.oid, c.relkind = 'r' AND a.xmin = c.xmin
+                   AND c.xmin::text = (pg_catalog.txid_current() % 4294967296)::text
+            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = -1
+            WHERE c.oid = pg_catalog.to_regclass(?)""";
 
     private final DatabaseUrl target;
     private final RestoreOptions options;
@@ -46,6 +67,16 @@ final class PostgresRestoreSession implements RestoreSession {
     private final List<String> tablesCountedByScan = new ArrayList<>();
     /** A rolled-back savepoint takes rows away without the statistics showing it: then every table is counted. */
     private boolean savepointsUsed;
+    /**
+     * Whether a COPY into a table this transaction created may load it frozen ({@code COPY ... WITH (FREEZE)}:
+     * rows written frozen, pages all-visible from PostgreSQL 14, so no hint-bit writes or anti-wraparound vacuum
+     * of the restored data later). Only in one transaction, and never once the dump used a savepoint (COPY FREEZE
+     * needs the table made in the current subtransaction) or declared a cursor (an open portal refuses it).
+     */
+    private boolean freezeAllowed;
+    /** Tables (pg_class oids) in the target before the restore began: never loaded frozen. */
+    private Set<Long> tablesBefore;
+    private final List<String> frozenTables = new ArrayList<>();
 
     PostgresRestoreSession(DatabaseUrl target, RestoreOptions options) throws EngineException {
         this.target = target;
@@ -70,6 +101,10 @@ final class PostgresRestoreSession implements RestoreSession {
     public void apply(InputStream sql) throws IOException, EngineException {
         SqlScriptReader reader = new SqlScriptReader(sql);
         SqlScriptReader.Item item = reader.next();
+        if (options.singleTransaction() && tablesBefore == null) {
+            tablesBefore = existingTables();
+            freezeAllowed = true;
+        }
         if (options.clean()) {
             new PostgresCleaner(connection, target).clean(reader.leadingComments());
         }
@@ -115,6 +150,10 @@ final class PostgresRestoreSession implements RestoreSession {
         }
         if (SAVEPOINT.matcher(sql).matches()) {
             savepointsUsed = true;
+            freezeAllowed = false;
+        }
+        if (DECLARE_CURSOR.matcher(sql).matches()) {
+            freezeAllowed = false;
         }
         if (COPY_FROM_STDIN.matcher(sql).matches()) {
             copyIn(sql, item.line(), reader);
@@ -135,9 +174,10 @@ final class PostgresRestoreSession implements RestoreSession {
 
     private void copyIn(String sql, long line, SqlScriptReader reader) throws IOException, EngineException {
         reader.skipRestOfLine();
+        String table = freezeAllowed ? freezableTable(sql, line) : null;
         CopyIn in;
         try {
-            in = copy.copyIn(sql);
+            in = copy.copyIn(table == null ? sql : sql + " WITH (FREEZE)");
         } catch (SQLException e) {
             throw failure(sql, line, e);
         }
@@ -150,6 +190,9 @@ final class PostgresRestoreSession implements RestoreSession {
             }
             long rows = in.endCopy();
             statements++;
+            if (table != null) {
+                frozenTables.add(table);
+            }
             copiedRows.record(sql, rows);
         } catch (SQLException e) {
             try {
@@ -161,6 +204,54 @@ final class PostgresRestoreSession implements RestoreSession {
             }
             throw failure(sql, line, e);
         }
+    }
+
+    /** The oids of the tables the target holds before anything is restored. */
+    private Set<Long> existingTables() throws EngineException {
+        Set<Long> oids = new HashSet<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT c.oid FROM pg_catalog.pg_class c WHERE c.relkind = 'r'")) {
+            while (rs.next()) {
+                oids.add(rs.getLong(1));
+            }
+        } catch (SQLException e) {
+            throw new EngineException("reading the tables of '" + target.database() + "' failed: " + PostgresErrors.describe(e), e);
+        }
+        return oids;
+    }
+
+    /**
+     * The table of a dump's plain {@code COPY name [(columns)] FROM stdin} when it may be loaded frozen: a plain
+     * table this transaction created (not partitioned, foreign, or there before the restore); else null, and
+     * the COPY runs as written.
+     */
+    private String freezableTable(String sql, long line) throws EngineException {
+        String table = plainCopyTable(sql);
+        if (table == null) {
+            return null;
+        }
+        try (PreparedStatement check = connection.prepareStatement(CREATED_BY_THIS_TRANSACTION)) {
+            check.setString(1, table);
+            try (ResultSet rs = check.executeQuery()) {
+                if (rs.next() && rs.getBoolean(2) && !tablesBefore.contains(rs.getLong(1))) {
+                    return table;
+                }
+            }
+            return null;
+        } catch (SQLException e) {
+            throw failure(sql, line, e);
+        }
+    }
+
+    /** The table name of {@code COPY name [(columns)] FROM stdin} as written, or null for any other statement. */
+    static String plainCopyTable(String sql) {
+        Matcher copyShape = PLAIN_COPY_FROM_STDIN.matcher(sql);
+        return copyShape.matches() ? copyShape.group("table") : null;
+    }
+
+    /** The tables the restore loaded frozen, as their COPY statements name them (tests look at it). */
+    List<String> frozenTables() {
+        return frozenTables;
     }
 
     private void metaCommand(SqlScriptReader.Item item) throws EngineException {
