@@ -5,9 +5,11 @@
 #   bench/run.sh --size small          # ~64 MB: a quick run
 #   bench/run.sh --size 2048 --reps 5  # size in MB of the SQLite file
 #   BENCH_PG_URL=postgresql://postgres:pw@localhost:5432/postgres bench/run.sh   # adds PostgreSQL
+#   bench/run.sh --only memory         # peak RSS of dbbackup alone on 100 MB and 2 GB databases (bench/MEMORY.md)
 #
-# Options: --size small|medium|large|MB  --reps N  --work DIR  --skip-build  --only sqlite|pg|pipeline|startup
-#          --keep (keep the work folder)  --out FILE (default bench/RESULTS.md)
+# Options: --size small|medium|large|MB  --reps N  --work DIR  --skip-build  --only sqlite|pg|pipeline|startup|memory
+#          --keep (keep the work folder)  --out FILE (default bench/RESULTS.md; bench/MEMORY.md for --only memory)
+#          --memory-sizes "MB MB" (default "100 2048")
 # Environment: BENCH_PG_URL (a role that may CREATE DATABASE; the databases dbbackup_bench and
 #          dbbackup_bench_restore are dropped and re-created), BENCH_JAVA_OPTS (JVM options for dbbackup).
 # Needs: java 17+, sqlite3, gzip, zstd, GNU time (/usr/bin/time, Debian package 'time'), awk;
@@ -22,8 +24,9 @@ WORK=${TMPDIR:-/tmp}/dbbackup-bench
 SKIP_BUILD=0
 ONLY=all
 KEEP=0
-OUT=$ROOT/bench/RESULTS.md
+OUT=
 SMALL_MB=100
+MEMORY_SIZES="100 2048"
 VARIANT_REPS=1
 
 while [ $# -gt 0 ]; do
@@ -41,10 +44,15 @@ while [ $# -gt 0 ]; do
     --only) ONLY=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --out) OUT=$2; shift 2 ;;
+    --memory-sizes) MEMORY_SIZES=$2; shift 2 ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+
+if [ -z "$OUT" ]; then
+  if [ "$ONLY" = memory ]; then OUT=$ROOT/bench/MEMORY.md; else OUT=$ROOT/bench/RESULTS.md; fi
+fi
 
 for tool in java sqlite3 gzip zstd awk; do
   command -v "$tool" >/dev/null || { echo "bench needs $tool on PATH" >&2; exit 2; }
@@ -72,7 +80,8 @@ rm -f "$WORK/pipeline.tsv"
 [ "$KEEP" = 1 ] || trap 'rm -rf "$WORK/run"' EXIT
 mkdir -p "$WORK/run"
 
-want() { [ "$ONLY" = all ] || [ "$ONLY" = "$1" ]; }
+# The memory check (two sizes, dbbackup alone) runs only when asked for: --only memory.
+want() { [ "$1" != memory ] && [ "$ONLY" = all ] || [ "$ONLY" = "$1" ]; }
 
 # measure GROUP NAME REFERENCE PREPARE COMMAND OUTPUT_FILE
 #   runs PREPARE (untimed) then COMMAND under /usr/bin/time REPS times; records the median seconds,
@@ -244,12 +253,65 @@ elif want pg; then
   echo "PostgreSQL: not measured (set BENCH_PG_URL to a server where the role may CREATE DATABASE)." >>"$NOTES"
 fi
 
+# ---- memory: peak RSS of dbbackup alone, the same commands on a small and a large database
+if want memory; then
+  echo "== memory: dbbackup on $MEMORY_SIZES MB databases"
+  dir=$WORK/run/mem
+  for mb in $MEMORY_SIZES; do
+    make_sqlite "$mb" "$WORK/sqlite-$mb.db"
+    echo "-- SQLite $mb MB: $(stat -c %s "$WORK/sqlite-$mb.db") bytes"
+    ours="$DBBACKUP backup --database-url sqlite:///$WORK/sqlite-$mb.db --backup-dir $dir/backups --type daily -q"
+    measure "memory" "SQLite backup, $mb MB" "" "rm -rf $dir; mkdir -p $dir" "$ours" "$dir/backups/daily/*.sql.gz" 1
+    measure "memory" "SQLite restore, $mb MB" "" "rm -f $dir/target.db $dir/target.db.bak" \
+      "$DBBACKUP restore latest --backup-dir $dir/backups --database-url sqlite:///$dir/target.db --yes -q" "$dir/target.db" 1
+    rm -rf "$dir"
+  done
+  if [ -n "${BENCH_PG_URL:-}" ]; then
+    base=${BENCH_PG_URL%/*}
+    query=""; case "$BENCH_PG_URL" in *\?*) query="?${BENCH_PG_URL#*\?}" ;; esac
+    for mb in $MEMORY_SIZES; do
+      SRC="$base/dbbackup_bench_$mb$query"
+      DST="$base/dbbackup_bench_restore$query"
+      if [ "$(psql "$SRC" -Atc "SELECT obj_description('public.events'::regclass)" 2>/dev/null)" != "scale=$mb" ]; then
+        echo "== building the PostgreSQL dataset: ~$mb MB (dbbackup_bench_$mb)"
+        psql "$BENCH_PG_URL" -q -c "DROP DATABASE IF EXISTS dbbackup_bench_$mb" -c "CREATE DATABASE dbbackup_bench_$mb"
+        sed "s/:SCALE:/$mb/g" "$ROOT/bench/postgres-dataset.sql" | psql "$SRC" -q -v ON_ERROR_STOP=1 >/dev/null
+        psql "$SRC" -q -c "COMMENT ON TABLE events IS 'scale=$mb'"
+      fi
+      echo "-- PostgreSQL $mb MB: $(psql "$SRC" -Atc "SELECT pg_database_size(current_database())") bytes"
+      recreate="psql '$BENCH_PG_URL' -q -c 'DROP DATABASE IF EXISTS dbbackup_bench_restore' -c 'CREATE DATABASE dbbackup_bench_restore'"
+      measure "memory" "PostgreSQL backup, $mb MB" "" "rm -rf $dir; mkdir -p $dir" \
+        "$DBBACKUP backup --database-url '$SRC' --backup-dir $dir/backups --type daily -q" "$dir/backups/daily/*.sql.gz" 1
+      measure "memory" "PostgreSQL backup --jobs 2, $mb MB" "" "rm -rf $dir/jobs" \
+        "$DBBACKUP backup --database-url '$SRC' --backup-dir $dir/jobs --type daily -q --jobs 2" "$dir/jobs/daily/*.sql.gz" 1
+      measure "memory" "PostgreSQL restore, $mb MB" "" "$recreate" \
+        "$DBBACKUP restore latest --backup-dir $dir/backups --database-url '$DST' --yes -q" - 1
+      rm -rf "$dir"
+    done
+  else
+    echo "memory: PostgreSQL not measured (set BENCH_PG_URL)." >>"$NOTES"
+  fi
+  # the growth of peak RSS from the smallest to the largest size, per case
+  small=${MEMORY_SIZES%% *}; large=${MEMORY_SIZES##* }
+  awk -F'\t' -v small="$small" -v large="$large" '$1 == "memory" {
+      name = $2; sub(/, [0-9]+ MB$/, "", name); size = $2; sub(/.*, /, "", size); sub(/ MB$/, "", size)
+      if (size == small) s[name] = $5; if (size == large) l[name] = $5; if (!(name in seen)) { seen[name] = 1; names[++n] = name } }
+    END { for (i = 1; i <= n; i++) { k = names[i]; if ((k in s) && (k in l) && s[k] > 0)
+            printf "memory: %s peaks at %.0f MB for %s MB and %.0f MB for %s MB (%.2f×).\n", k, s[k] / 1024, small, l[k] / 1024, large, l[k] / s[k] } }' \
+    "$RESULTS" >>"$NOTES"
+fi
+
 # ---- report
 {
   echo "# Benchmark results"
   echo
-  echo "Written by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'). Median of $REPS run(s) for the main cases, $VARIANT_REPS for"
-  echo "variants and the compression stage, at least 5 for start-up; the ${SMALL_MB} MB SQLite rows: 1 run, for the peak-RSS comparison."
+  if [ "$ONLY" = memory ]; then
+    echo "Written by \`bench/run.sh --only memory\` on $(date -u '+%Y-%m-%d %H:%M UTC'): dbbackup alone (through its launcher), one run"
+    echo "per case, the same commands on databases of ${MEMORY_SIZES// / and } MB. Peak RSS is the number to read; times are only indicative."
+  else
+    echo "Written by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'). Median of $REPS run(s) for the main cases, $VARIANT_REPS for"
+    echo "variants and the compression stage, at least 5 for start-up; the ${SMALL_MB} MB SQLite rows: 1 run, for the peak-RSS comparison."
+  fi
   echo "CPU s = user + system seconds of all processes of the command: on a busy machine it is steadier than wall time."
   echo "Load average at the start: $LOAD_START."
   echo
@@ -264,6 +326,7 @@ fi
   datasets=()
   { want sqlite || want pipeline; } && datasets+=("SQLite ~$SIZE_MB MB (bench/sqlite-dataset.sql)")
   want pg && [ -n "${BENCH_PG_URL:-}" ] && datasets+=("PostgreSQL ~$SIZE_MB MB (bench/postgres-dataset.sql)")
+  want memory && datasets+=("SQLite$([ -n "${BENCH_PG_URL:-}" ] && echo " and PostgreSQL") of ${MEMORY_SIZES// / and } MB")
   echo "| dataset | $(IFS=,; echo "${datasets[*]:-none}" | sed 's/,/, /g') |"
   echo
   echo "| group | case | median s | CPU s | output bytes | peak RSS MB | ours / ref. time | ours / ref. CPU | ours / ref. size |"
