@@ -3,6 +3,7 @@ package dev.dbbackup.engine.postgres;
 import dev.dbbackup.engine.DumpOptions;
 import dev.dbbackup.engine.EngineException;
 import dev.dbbackup.engine.postgres.DumpObject.Kind;
+import dev.dbbackup.engine.postgres.Relation.Column;
 
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -12,104 +13,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Reads the objects of one database from the catalog into {@link DumpObject}s, using the server's own
  * deparsers for every definition, and records the dependencies between them from pg_depend.
  */
-final class PostgresCatalog {
+final class PostgresCatalog extends CatalogReader {
 
-    private final CatalogQueries q;
-    private final DumpOptions options;
-    private final int version;
-    private final SchemaFilter filter;
-
-    private final Map<String, DumpObject> objects = new LinkedHashMap<>();
-    /** Catalog address (e.g. "pg_type:123") of a sub-object to the key of the dump object that creates it. */
-    private final Map<String, String> alias = new HashMap<>();
-    private final Set<String> extensionMembers = new HashSet<>();
-    /** Defaults and constraints that call user functions: written after the table, so a function may use the table. */
-    private final Set<String> callsUserFunction = new HashSet<>();
-    /** Objects the server creates along with another one (multirange constructors and casts, ...). */
-    private final Set<String> internalMembers = new HashSet<>();
-    private final Map<Long, String> schemas = new TreeMap<>();
-    private final Map<Long, Relation> relations = new LinkedHashMap<>();
-    private final Set<String> unsupported = new java.util.TreeSet<>();
-    private String schemaOids;
     private String publicSchemaDefaultOwner;
-
-    static final class Relation {
-        long oid;
-        String schema;
-        String name;
-        char kind;
-        char persistence;
-        String owner;
-        boolean isPartition;
-        String partitionBound;
-        String partitionKey;
-        String ofType;
-        char replicaIdentity;
-        boolean rowSecurity;
-        boolean forceRowSecurity;
-        boolean populated;
-        String viewDefinition;
-        List<String> options;
-        List<String> toastOptions;
-        String accessMethod;
-        final List<Long> parents = new ArrayList<>();
-        final List<Column> columns = new ArrayList<>();
-        final List<String> inlineChecks = new ArrayList<>();
-        final Map<String, String> notNullNames = new HashMap<>();
-        String identitySequenceStatement;
-        final List<Relation> identitySequences = new ArrayList<>();
-        DumpObject object;
-
-        String qualified() {
-            return SqlText.qualified(schema, name);
-        }
-
-        Column column(String columnName) {
-            for (Column c : columns) {
-                if (c.name.equals(columnName)) {
-                    return c;
-                }
-            }
-            return null;
-        }
-    }
-
-    static final class Column {
-        int number;
-        String name;
-        String type;
-        boolean notNull;
-        boolean local;
-        int inheritCount;
-        char identity;
-        char generated;
-        long defaultOid;
-        String defaultExpression;
-        String collation;
-        char storage;
-        char typeStorage;
-        Integer statisticsTarget;
-        String compression;
-        List<String> options;
-        List<String> acl;
-        String comment;
-    }
+    private final Set<Long> parentOids = new HashSet<>();
+    private final List<String[]> pendingComments = new ArrayList<>();
 
     PostgresCatalog(Connection connection, DumpOptions options, int version) {
-        this.q = new CatalogQueries(connection);
-        this.options = options;
-        this.version = version;
-        this.filter = new SchemaFilter(options);
-    }
-
-    Map<Long, Relation> relations() {
-        return relations;
+        super(new CatalogContext(connection, options, version));
     }
 
     /** The names of the schemas this dump covers. */
@@ -159,60 +75,6 @@ final class PostgresCatalog {
         return new ArrayList<>(objects.values());
     }
 
-    // ---------------------------------------------------------------- helpers
-
-    private DumpObject put(DumpObject o) {
-        objects.put(o.key, o);
-        return o;
-    }
-
-    private static String key(String catalog, long oid) {
-        return catalog + ":" + oid;
-    }
-
-    private boolean member(String catalog, long oid) {
-        return extensionMembers.contains(key(catalog, oid)) || internalMembers.contains(key(catalog, oid));
-    }
-
-    private void owner(DumpObject o, String alterWhat) {
-        if (!options.noOwner() && o.owner != null) {
-            o.add("ALTER " + alterWhat + " OWNER TO " + SqlText.ident(o.owner) + ";");
-        }
-    }
-
-    private static void comment(DumpObject o, String onWhat, String comment) {
-        if (comment != null) {
-            o.add("COMMENT ON " + onWhat + " IS " + SqlText.literal(comment) + ";");
-        }
-    }
-
-    private void acl(DumpObject of, String onClause, List<String> acl, List<String> defaults) {
-        if (options.noPrivileges() || acl == null) {
-            return;
-        }
-        List<String> statements = PostgresAcl.statements(onClause, null, acl, defaults);
-        if (!statements.isEmpty()) {
-            DumpObject a = aclObject(of);
-            statements.forEach(a::add);
-        }
-    }
-
-    private DumpObject aclObject(DumpObject of) {
-        String k = "acl:" + of.key;
-        DumpObject a = objects.get(k);
-        if (a == null) {
-            a = put(new DumpObject(k, Kind.ACL, of.schema, of.name, of.owner));
-            a.dependsOn(of.key);
-        }
-        return a;
-    }
-
-    private String inSchemas() {
-        return schemaOids;
-    }
-
-    // ---------------------------------------------------------------- readers
-
     private void readExtensionMembers() throws EngineException {
         q.forEach("extension members", "SELECT (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = classid), objid FROM pg_catalog.pg_depend WHERE deptype = 'e'",
                 rs -> extensionMembers.add(key(rs.getString(1), rs.getLong(2))));
@@ -249,7 +111,7 @@ final class PostgresCatalog {
                     CatalogQueries.textArray(rs, "defacl"), rs.getString("comment")});
         });
         filter.checkSchemasFound(schemas.values());
-        schemaOids = CatalogQueries.oidArray(schemas.keySet());
+        context.schemaOids = CatalogQueries.oidArray(schemas.keySet());
         for (Object[] r : rows) {
             long oid = (Long) r[0];
             String name = (String) r[1];
@@ -303,15 +165,6 @@ final class PostgresCatalog {
             comment(o, "EXTENSION " + SqlText.ident(name), rs.getString("comment"));
             o.dependsOn(key("pg_namespace", schemaOid(schema)));
         });
-    }
-
-    private long schemaOid(String name) {
-        for (Map.Entry<Long, String> e : schemas.entrySet()) {
-            if (e.getValue().equals(name)) {
-                return e.getKey();
-            }
-        }
-        return 0;
     }
 
     private void readCollations() throws EngineException {
@@ -1035,7 +888,6 @@ final class PostgresCatalog {
                 return;
             }
             DumpObject o = put(new DumpObject(key("pg_class", seq.oid), Kind.SEQUENCE, seq.schema, seq.name, seq.owner));
-            seq.object = o;
             String type = rs.getString("type");
             o.add("CREATE " + (seq.persistence == 'u' ? "UNLOGGED " : "") + "SEQUENCE " + qn
                     + (type.equals("bigint") ? "" : "\n    AS " + type) + "\n    " + parameters + ";");
@@ -1046,7 +898,7 @@ final class PostgresCatalog {
                 owned.dependsOn(o.key).dependsOn(key("pg_class", table.oid));
             }
             owner(o, "SEQUENCE " + qn);
-            comment(o, "SEQUENCE " + qn, tableComment.get(seq.oid));
+            comment(o, "SEQUENCE " + qn, seq.comment);
             relationAcl(seq, o, "SEQUENCE");
             sequenceSet(seq, o.key);
         }, inSchemas());
@@ -1057,8 +909,6 @@ final class PostgresCatalog {
         set.sequenceName = seq.qualified();
         set.dependsOn(dependsOn);
     }
-
-    private final Set<Long> parentOids = new HashSet<>();
 
     private void readConstraints() throws EngineException {
         for (Relation r : relations.values()) {
@@ -1114,8 +964,6 @@ final class PostgresCatalog {
         }, inSchemas());
     }
 
-    private final List<String[]> pendingComments = new ArrayList<>();
-
     private void buildRelationObjects() {
         for (Relation r : relations.values()) {
             switch (r.kind) {
@@ -1136,7 +984,6 @@ final class PostgresCatalog {
         String qn = r.qualified();
         String tableKey = key("pg_class", r.oid);
         DumpObject o = put(new DumpObject(tableKey, Kind.TABLE, r.schema, r.name, r.owner));
-        r.object = o;
         List<String> after = new ArrayList<>();
         StringBuilder sb = new StringBuilder("CREATE ");
         if (r.persistence == 'u') {
@@ -1222,7 +1069,7 @@ final class PostgresCatalog {
         if (r.identitySequenceStatement != null) {
             o.add(r.identitySequenceStatement);
             for (Relation seq : r.identitySequences) {
-                comment(o, "SEQUENCE " + seq.qualified(), tableComment.get(seq.oid));
+                comment(o, "SEQUENCE " + seq.qualified(), seq.comment);
             }
         }
         if (r.replicaIdentity == 'f') {
@@ -1319,47 +1166,24 @@ final class PostgresCatalog {
 
     private void relationComments(Relation r, DumpObject o, String word) {
         String qn = r.qualified();
-        comment(o, word + qn, tableComment.get(r.oid));
+        comment(o, word + qn, r.comment);
         for (Column c : r.columns) {
             comment(o, "COLUMN " + qn + "." + SqlText.ident(c.name), c.comment);
         }
     }
 
-    private void relationAcl(Relation r, DumpObject o, String word) {
-        if (options.noPrivileges()) {
-            return;
-        }
-        List<String> acl = tableAcl.get(r.oid);
-        List<String> statements = new ArrayList<>();
-        if (acl != null) {
-            statements.addAll(PostgresAcl.statements("ON " + word + " " + r.qualified(), null, acl, tableDefaultAcl.get(r.oid)));
-        }
-        for (Column c : r.columns) {
-            if (c.acl != null) {
-                statements.addAll(PostgresAcl.statements("ON " + word + " " + r.qualified(), " (" + SqlText.ident(c.name) + ")",
-                        c.acl, List.of()));
-            }
-        }
-        if (!statements.isEmpty()) {
-            DumpObject a = aclObject(o);
-            statements.forEach(a::add);
-        }
-    }
-
-    private final Map<Long, String> tableComment = new HashMap<>();
-    private final Map<Long, List<String>> tableAcl = new HashMap<>();
-    private final Map<Long, List<String>> tableDefaultAcl = new HashMap<>();
-
     /** Comments and ACLs of relations, read before the relation objects are built. */
-    void readRelationExtras() throws EngineException {
+    private void readRelationExtras() throws EngineException {
         q.forEach("table comments and privileges", """
                 SELECT c.oid, pg_catalog.obj_description(c.oid, 'pg_class') AS comment, c.relacl::text[] AS acl,
                        pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner)::text[] AS defacl
                 FROM pg_catalog.pg_class c WHERE c.relnamespace = ANY(?::oid[]) AND c.relkind IN ('r', 'p', 'v', 'm', 'S')""", rs -> {
-            long oid = rs.getLong("oid");
-            tableComment.put(oid, rs.getString("comment"));
-            tableAcl.put(oid, CatalogQueries.textArray(rs, "acl"));
-            tableDefaultAcl.put(oid, CatalogQueries.textArray(rs, "defacl"));
+            Relation r = relations.get(rs.getLong("oid"));
+            if (r != null) {
+                r.comment = rs.getString("comment");
+                r.acl = CatalogQueries.textArray(rs, "acl");
+                r.defaultAcl = CatalogQueries.textArray(rs, "defacl");
+            }
         }, inSchemas());
     }
 
@@ -1368,7 +1192,6 @@ final class PostgresCatalog {
         boolean materialized = r.kind == 'm';
         DumpObject o = put(new DumpObject(key("pg_class", r.oid), materialized ? Kind.MATERIALIZED_VIEW : Kind.VIEW,
                 r.schema, r.name, r.owner));
-        r.object = o;
         String definition = r.viewDefinition.strip();
         if (definition.endsWith(";")) {
             definition = definition.substring(0, definition.length() - 1);
@@ -1405,6 +1228,8 @@ final class PostgresCatalog {
     }
 
     private void readIndexes() throws EngineException {
+        Map<DumpObject, Long> indexAttachParents = new LinkedHashMap<>();
+        Map<Long, String> indexNames = new HashMap<>();
         q.forEach("indexes", """
                 SELECT i.indexrelid, i.indrelid, ic.relname, pg_catalog.pg_get_indexdef(i.indexrelid) AS def,
                        i.indisclustered, i.indisreplident, ic.reloptions::text[] AS options,
@@ -1476,9 +1301,6 @@ final class PostgresCatalog {
             attach.dependsOn(resolve(key("pg_class", e.getValue())));
         }
     }
-
-    private final Map<DumpObject, Long> indexAttachParents = new LinkedHashMap<>();
-    private final Map<Long, String> indexNames = new HashMap<>();
 
     private void readTriggers() throws EngineException {
         String notCloned = version >= 130000 ? "AND tg.tgparentid = 0" : "";
@@ -1911,14 +1733,6 @@ final class PostgresCatalog {
         }
     }
 
-    private String resolve(String catalogKey) {
-        String k = catalogKey;
-        for (int i = 0; i < 8 && alias.containsKey(k); i++) {
-            k = alias.get(k);
-        }
-        return k;
-    }
-
     private void readDependencies() throws EngineException {
         q.forEach("dependencies", """
                 SELECT (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = classid), objid,
@@ -1947,5 +1761,4 @@ final class PostgresCatalog {
             }
         }
     }
-
 }
