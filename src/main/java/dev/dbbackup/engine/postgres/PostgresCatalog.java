@@ -104,30 +104,26 @@ final class PostgresCatalog extends CatalogReader {
                 }
             }, inSchemas());
         }
-        if (filter.wholeDatabase()) {
-            q.forEach("foreign data wrappers", "SELECT oid, fdwname FROM pg_catalog.pg_foreign_data_wrapper", rs -> {
-                if (!member("pg_foreign_data_wrapper", rs.getLong(1))) {
-                    unsupported.add("foreign data wrapper " + rs.getString(2));
-                }
-            });
-            q.forEach("foreign servers", "SELECT oid, srvname FROM pg_catalog.pg_foreign_server", rs -> {
-                if (!member("pg_foreign_server", rs.getLong(1))) {
-                    unsupported.add("foreign server " + rs.getString(2));
-                }
-            });
-            q.forEach("procedural languages", "SELECT oid, lanname FROM pg_catalog.pg_language WHERE oid >= 16384", rs -> {
-                if (!member("pg_language", rs.getLong(1))) {
-                    unsupported.add("procedural language " + rs.getString(2));
-                }
-            });
-            q.forEach("access methods", "SELECT oid, amname FROM pg_catalog.pg_am WHERE oid >= 16384", rs -> {
-                if (!member("pg_am", rs.getLong(1))) {
-                    unsupported.add("access method " + rs.getString(2));
-                }
-            });
-            q.forEach("transforms", "SELECT oid, pg_catalog.format_type(trftype, NULL) FROM pg_catalog.pg_transform WHERE oid >= 16384", rs -> {
-                if (!member("pg_transform", rs.getLong(1))) {
-                    unsupported.add("transform for " + rs.getString(2));
+        if (!filter.wholeDatabase()) {
+            return;
+        }
+        record DatabaseCheck(String what, String catalog, String label, String sql) {
+        }
+        List<DatabaseCheck> databaseChecks = List.of(
+                new DatabaseCheck("foreign data wrappers", "pg_foreign_data_wrapper", "foreign data wrapper ",
+                        "SELECT oid, fdwname FROM pg_catalog.pg_foreign_data_wrapper"),
+                new DatabaseCheck("foreign servers", "pg_foreign_server", "foreign server ",
+                        "SELECT oid, srvname FROM pg_catalog.pg_foreign_server"),
+                new DatabaseCheck("procedural languages", "pg_language", "procedural language ",
+                        "SELECT oid, lanname FROM pg_catalog.pg_language WHERE oid >= 16384"),
+                new DatabaseCheck("access methods", "pg_am", "access method ",
+                        "SELECT oid, amname FROM pg_catalog.pg_am WHERE oid >= 16384"),
+                new DatabaseCheck("transforms", "pg_transform", "transform for ",
+                        "SELECT oid, pg_catalog.format_type(trftype, NULL) FROM pg_catalog.pg_transform WHERE oid >= 16384"));
+        for (DatabaseCheck c : databaseChecks) {
+            q.forEach(c.what(), c.sql(), rs -> {
+                if (!member(c.catalog(), rs.getLong(1))) {
+                    unsupported.add(c.label() + rs.getString(2));
                 }
             });
         }

@@ -34,15 +34,7 @@ final class PrivilegeReader extends CatalogReader {
             if (nsp == 0 && !filter.wholeDatabase()) {
                 return;
             }
-            String objects = switch (rs.getString("defaclobjtype")) {
-                case "r" -> "TABLES";
-                case "S" -> "SEQUENCES";
-                case "f" -> "FUNCTIONS";
-                case "T" -> "TYPES";
-                case "n" -> "SCHEMAS";
-                case "L" -> "LARGE OBJECTS";
-                default -> null;
-            };
+            String objects = PostgresAcl.defaultPrivilegeObjects(rs.getString("defaclobjtype"));
             if (objects == null) {
                 return;
             }

@@ -64,10 +64,7 @@ final class RelationDefinitions extends CatalogReader {
                 if (c.generated == 's' || c.generated == 'v') {
                     col.append(" GENERATED ALWAYS AS (").append(c.defaultExpression).append(c.generated == 's' ? ") STORED" : ") VIRTUAL");
                 } else if (c.defaultExpression != null && callsUserFunction.contains(key("pg_attrdef", c.defaultOid))) {
-                    DumpObject d = put(new DumpObject("default:" + c.defaultOid, Kind.DEFAULT, r.schema, r.name + "." + c.name, null));
-                    d.add("ALTER TABLE ONLY " + qn + " ALTER COLUMN " + SqlText.ident(c.name) + " SET DEFAULT " + c.defaultExpression + ";");
-                    d.dependsOn(tableKey);
-                    alias.put(key("pg_attrdef", c.defaultOid), d.key);
+                    separateDefault(r, c, "ALTER TABLE ONLY " + qn, tableKey);
                 } else if (c.defaultExpression != null) {
                     col.append(" DEFAULT ").append(c.defaultExpression);
                 }
@@ -248,10 +245,7 @@ final class RelationDefinitions extends CatalogReader {
         relationAcl(r, o, "TABLE");
         for (Column c : r.columns) {
             if (c.defaultExpression != null) {
-                DumpObject d = put(new DumpObject("default:" + c.defaultOid, Kind.DEFAULT, r.schema, r.name + "." + c.name, null));
-                d.add("ALTER " + word + qn + " ALTER COLUMN " + SqlText.ident(c.name) + " SET DEFAULT " + c.defaultExpression + ";");
-                d.dependsOn(o.key);
-                alias.put(key("pg_attrdef", c.defaultOid), d.key);
+                separateDefault(r, c, "ALTER " + word + qn, o.key);
             }
         }
         if (materialized && r.populated) {
@@ -259,5 +253,13 @@ final class RelationDefinitions extends CatalogReader {
             refresh.add("REFRESH MATERIALIZED VIEW " + qn + ";");
             refresh.dependsOn(o.key);
         }
+    }
+
+    /** A column default written after its relation, as a dump object of its own that pg_depend can order. */
+    private void separateDefault(Relation r, Column c, String alterRelation, String relationKey) {
+        DumpObject d = put(new DumpObject("default:" + c.defaultOid, Kind.DEFAULT, r.schema, r.name + "." + c.name, null));
+        d.add(alterRelation + " ALTER COLUMN " + SqlText.ident(c.name) + " SET DEFAULT " + c.defaultExpression + ";");
+        d.dependsOn(relationKey);
+        alias.put(key("pg_attrdef", c.defaultOid), d.key);
     }
 }

@@ -91,10 +91,7 @@ final class RelationReader extends CatalogReader {
                 SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
                        a.attnotnull, a.attislocal, a.attinhcount, a.attidentity, a.attgenerated, d.oid AS defoid,
                        pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS defexpr,
-                       CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 THEN
-                         (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname)
-                          FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
-                          WHERE co.oid = a.attcollation) END AS collation,
+                       CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 THEN %s END AS collation,
                        a.attstorage, t.typstorage, a.attstattarget::int AS stattarget, %s AS compression,
                        a.attoptions::text[] AS options, a.attacl::text[] AS acl,
                        pg_catalog.col_description(a.attrelid, a.attnum) AS comment
@@ -103,7 +100,7 @@ final class RelationReader extends CatalogReader {
                 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
                 WHERE c.relnamespace = ANY(?::oid[]) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
                   AND a.attnum > 0 AND NOT a.attisdropped
-                ORDER BY a.attrelid, a.attnum""".formatted(compression), rs -> {
+                ORDER BY a.attrelid, a.attnum""".formatted(CatalogQueries.collationName("a.attcollation"), compression), rs -> {
             Relation r = relations.get(rs.getLong("attrelid"));
             if (r == null) {
                 return;

@@ -161,7 +161,6 @@ final class TableObjectReader extends CatalogReader {
             }
             attach.add("ALTER INDEX " + parentName + " ATTACH PARTITION " + SqlText.qualified(attach.schema, attach.name) + ";");
             attach.dependsOn(resolve(key("pg_class", e.getValue())));
-            attach.dependsOn(resolve(key("pg_class", e.getValue())));
         }
     }
 
@@ -181,13 +180,7 @@ final class TableObjectReader extends CatalogReader {
             String name = rs.getString("tgname");
             DumpObject o = put(new DumpObject(key("pg_trigger", oid), Kind.TRIGGER, table.schema, table.name + " " + name, null));
             o.add(rs.getString("def") + ";");
-            String alter = "ALTER TABLE " + table.qualified();
-            switch (rs.getString("tgenabled")) {
-                case "D" -> o.add(alter + " DISABLE TRIGGER " + SqlText.ident(name) + ";");
-                case "R" -> o.add(alter + " ENABLE REPLICA TRIGGER " + SqlText.ident(name) + ";");
-                case "A" -> o.add(alter + " ENABLE ALWAYS TRIGGER " + SqlText.ident(name) + ";");
-                default -> { }
-            }
+            enabledState(o, table, "TRIGGER", name, rs.getString("tgenabled"));
             comment(o, "TRIGGER " + SqlText.ident(name) + " ON " + table.qualified(), rs.getString("comment"));
             o.dependsOn(key("pg_class", table.oid));
             if (rs.getLong("tgconstraint") != 0) {
@@ -216,16 +209,21 @@ final class TableObjectReader extends CatalogReader {
             DumpObject o = put(new DumpObject(key("pg_rewrite", oid), Kind.RULE, table.schema, table.name + " " + name, null));
             String def = rs.getString("def").strip();
             o.add(def.endsWith(";") ? def : def + ";");
-            String alter = "ALTER TABLE " + table.qualified();
-            switch (rs.getString("ev_enabled")) {
-                case "D" -> o.add(alter + " DISABLE RULE " + SqlText.ident(name) + ";");
-                case "R" -> o.add(alter + " ENABLE REPLICA RULE " + SqlText.ident(name) + ";");
-                case "A" -> o.add(alter + " ENABLE ALWAYS RULE " + SqlText.ident(name) + ";");
-                default -> { }
-            }
+            enabledState(o, table, "RULE", name, rs.getString("ev_enabled"));
             comment(o, "RULE " + SqlText.ident(name) + " ON " + table.qualified(), rs.getString("comment"));
             o.dependsOn(key("pg_class", table.oid));
         }, inSchemas());
+    }
+
+    /** A trigger or rule that does not fire in the default (origin) mode: 'D' disabled, 'R' replica, 'A' always. */
+    private static void enabledState(DumpObject o, Relation table, String what, String name, String code) {
+        String alter = "ALTER TABLE " + table.qualified();
+        switch (code) {
+            case "D" -> o.add(alter + " DISABLE " + what + " " + SqlText.ident(name) + ";");
+            case "R" -> o.add(alter + " ENABLE REPLICA " + what + " " + SqlText.ident(name) + ";");
+            case "A" -> o.add(alter + " ENABLE ALWAYS " + what + " " + SqlText.ident(name) + ";");
+            default -> { }
+        }
     }
 
     void readPolicies() throws EngineException {

@@ -108,15 +108,12 @@ final class TypeReader extends CatalogReader {
         Map<Long, List<String[]>> compositeComments = new HashMap<>();
         q.forEach("composite type attributes", """
                 SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
-                       CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 THEN
-                         (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname)
-                          FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
-                          WHERE co.oid = a.attcollation) END AS collation,
+                       CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 THEN %s END AS collation,
                        pg_catalog.col_description(a.attrelid, a.attnum) AS comment
                 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
                 JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
                 WHERE c.relkind = 'c' AND c.relnamespace = ANY(?::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
-                ORDER BY a.attrelid, a.attnum""", rs -> {
+                ORDER BY a.attrelid, a.attnum""".formatted(CatalogQueries.collationName("a.attcollation")), rs -> {
             String def = SqlText.ident(rs.getString("attname")) + " " + rs.getString("type")
                     + (rs.getString("collation") != null ? " COLLATE " + rs.getString("collation") : "");
             compositeAttributes.computeIfAbsent(rs.getLong("attrelid"), k -> new ArrayList<>()).add(def);
@@ -146,10 +143,7 @@ final class TypeReader extends CatalogReader {
                        t.typacl::text[] AS acl, pg_catalog.acldefault('T', t.typowner)::text[] AS defacl,
                        pg_catalog.obj_description(t.oid, 'pg_type') AS comment, t.typrelid, t.typnotnull, t.typdefault,
                        pg_catalog.format_type(t.typbasetype, t.typtypmod) AS basetype,
-                       CASE WHEN t.typtype = 'd' AND t.typcollation <> bt.typcollation THEN
-                         (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname)
-                          FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
-                          WHERE co.oid = t.typcollation) END AS collation,
+                       CASE WHEN t.typtype = 'd' AND t.typcollation <> bt.typcollation THEN %s END AS collation,
                        (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid) AS relkind,
                        EXISTS (SELECT 1 FROM pg_catalog.pg_type e WHERE e.typarray = t.oid) AS is_array,
                        pg_catalog.format_type(r.rngsubtype, NULL) AS subtype,
@@ -159,10 +153,7 @@ final class TypeReader extends CatalogReader {
                          (SELECT pg_catalog.quote_ident(on2.nspname) || '.' || pg_catalog.quote_ident(o.opcname)
                           FROM pg_catalog.pg_opclass o JOIN pg_catalog.pg_namespace on2 ON on2.oid = o.opcnamespace
                           WHERE o.oid = r.rngsubopc) END AS subopclass,
-                       CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN
-                         (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname)
-                          FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
-                          WHERE co.oid = r.rngcollation) END AS rangecollation,
+                       CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN %s END AS rangecollation,
                        NULLIF(r.rngcanonical, 0)::regproc::text AS canonical,
                        NULLIF(r.rngsubdiff, 0)::regproc::text AS subdiff,
                        %s AS multirange
@@ -171,7 +162,8 @@ final class TypeReader extends CatalogReader {
                 LEFT JOIN pg_catalog.pg_range r ON r.rngtypid = t.oid
                 LEFT JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype
                 WHERE t.typnamespace = ANY(?::oid[])
-                ORDER BY n.nspname, t.typname""".formatted(multirangeName), rs -> {
+                ORDER BY n.nspname, t.typname""".formatted(CatalogQueries.collationName("t.typcollation"),
+                CatalogQueries.collationName("r.rngcollation"), multirangeName), rs -> {
             long oid = rs.getLong("oid");
             String typtype = rs.getString("typtype");
             String relkind = rs.getString("relkind");
