@@ -10,7 +10,7 @@ import java.util.List;
  * Reads extensions (pg_extension) and what belongs to them: the members (pg_depend 'e', left out of the dump
  * because CREATE EXTENSION makes them), the objects the server creates along with another one (pg_depend 'i':
  * range constructors, multirange casts) and the rows users added to an extension's configuration tables.
- * It also notes which column defaults and constraints call user functions. No version has special cases.
+ * No version has special cases.
  */
 final class ExtensionReader extends CatalogReader {
 
@@ -26,11 +26,6 @@ final class ExtensionReader extends CatalogReader {
                 WHERE deptype = 'i' AND objid >= 16384 AND classid IN ('pg_catalog.pg_proc'::regclass,
                       'pg_catalog.pg_cast'::regclass, 'pg_catalog.pg_operator'::regclass)""",
                 rs -> internalMembers.add(key(rs.getString(1), rs.getLong(2))));
-        q.forEach("defaults and constraints calling functions", """
-                SELECT (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = classid), objid FROM pg_catalog.pg_depend
-                WHERE classid IN ('pg_catalog.pg_attrdef'::regclass, 'pg_catalog.pg_constraint'::regclass)
-                  AND refclassid = 'pg_catalog.pg_proc'::regclass AND refobjid >= 16384 AND deptype = 'n'""",
-                rs -> callsUserFunction.add(key(rs.getString(1), rs.getLong(2))));
     }
 
     void readExtensions() throws EngineException {

@@ -46,6 +46,7 @@ final class PostgresCatalog extends CatalogReader {
     /** Reads everything; throws when the database holds objects the built-in dumper cannot write. */
     List<DumpObject> read() throws EngineException {
         extensionReader.readExtensionMembers();
+        relationReader.readUserFunctionCalls();
         schemaObjectReader.readSchemas();
         extensionReader.readExtensions();
         typeReader.readCollations();

@@ -8,12 +8,22 @@ import dev.dbbackup.engine.postgres.Relation.Column;
  * Reads tables, views, materialized views and sequences (pg_class) into {@link Relation}s: their inheritance,
  * comments and privileges, columns (pg_attribute with defaults, collations, storage, statistics targets and
  * options) and sequence parameters. A sequence becomes its own dump object unless it is an identity column's,
- * which the table creates. Special cases: column compression from 14, named NOT NULL constraints from 18.
+ * which the table creates. It also notes which column defaults and constraints call user functions, so that
+ * they are written after the table. Special cases: column compression from 14, named NOT NULL constraints from 18.
  */
 final class RelationReader extends CatalogReader {
 
     RelationReader(CatalogContext context) {
         super(context);
+    }
+
+    /** Column defaults and constraints that call user functions; they are written after the table. */
+    void readUserFunctionCalls() throws EngineException {
+        q.forEach("defaults and constraints calling functions", """
+                SELECT (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = classid), objid FROM pg_catalog.pg_depend
+                WHERE classid IN ('pg_catalog.pg_attrdef'::regclass, 'pg_catalog.pg_constraint'::regclass)
+                  AND refclassid = 'pg_catalog.pg_proc'::regclass AND refobjid >= 16384 AND deptype = 'n'""",
+                rs -> callsUserFunction.add(key(rs.getString(1), rs.getLong(2))));
     }
 
     void readRelations() throws EngineException {
