@@ -57,6 +57,13 @@ final class CatalogQueries {
         return out;
     }
 
+    /** A subquery for the schema-qualified, quoted name of the collation whose oid is {@code oidColumn}. */
+    static String collationName(String oidColumn) {
+        return "(SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname)"
+                + " FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace"
+                + " WHERE co.oid = " + oidColumn + ")";
+    }
+
     /** An oid list parameter for {@code = ANY(?::oid[])}. */
     static String oidArray(Iterable<Long> oids) {
         StringBuilder sb = new StringBuilder("{");

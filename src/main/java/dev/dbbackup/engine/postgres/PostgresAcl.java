@@ -74,6 +74,19 @@ final class PostgresAcl {
     }
 
     /** The same for ALTER DEFAULT PRIVILEGES, where the verbs read "GRANT ... ON TABLES TO". */
+    /** The word ALTER DEFAULT PRIVILEGES uses for a pg_default_acl.defaclobjtype ("TABLES" for 'r'); null for others. */
+    static String defaultPrivilegeObjects(String objectType) {
+        return switch (objectType) {
+            case "r" -> "TABLES";
+            case "S" -> "SEQUENCES";
+            case "f" -> "FUNCTIONS";
+            case "T" -> "TYPES";
+            case "n" -> "SCHEMAS";
+            case "L" -> "LARGE OBJECTS";
+            default -> null;
+        };
+    }
+
     static List<String> defaultPrivilegeStatements(String prefix, String objectsWord, List<String> acl, List<String> defaults) {
         List<String> out = new ArrayList<>();
         Map<String, Item> current = parse(acl == null ? List.of() : acl);

@@ -73,15 +73,7 @@ final class PostgresCleaner {
                      + "pg_catalog.acldefault(CASE d.defaclobjtype WHEN 'S' THEN 's' ELSE d.defaclobjtype END::\"char\", d.defaclrole)::text[] "
                      + "FROM pg_catalog.pg_default_acl d WHERE d.defaclnamespace = 0")) {
             while (rs.next()) {
-                String objects = switch (rs.getString(2)) {
-                    case "r" -> "TABLES";
-                    case "S" -> "SEQUENCES";
-                    case "f" -> "FUNCTIONS";
-                    case "T" -> "TYPES";
-                    case "n" -> "SCHEMAS";
-                    case "L" -> "LARGE OBJECTS";
-                    default -> null;
-                };
+                String objects = PostgresAcl.defaultPrivilegeObjects(rs.getString(2));
                 if (objects != null) {
                     String prefix = "ALTER DEFAULT PRIVILEGES FOR ROLE " + SqlText.ident(rs.getString(1));
                     statements.addAll(PostgresAcl.defaultPrivilegeStatements(prefix, objects,

@@ -1,0 +1,109 @@
+package dev.dbbackup.engine.postgres;
+
+import dev.dbbackup.engine.EngineException;
+import dev.dbbackup.engine.postgres.DumpObject.Kind;
+
+import java.util.List;
+
+/**
+ * Reads the privileges that belong to no dumped object: ALTER DEFAULT PRIVILEGES entries (database-wide ones
+ * only for a whole-database dump) and privileges changed on an extension's members since it was created
+ * (pg_init_privs). Object privileges are written by each reader through {@link CatalogReader#acl}. No version has
+ * special cases.
+ */
+final class PrivilegeReader extends CatalogReader {
+
+    PrivilegeReader(CatalogContext context) {
+        super(context);
+    }
+
+    void readDefaultPrivileges() throws EngineException {
+        if (options.noPrivileges()) {
+            return;
+        }
+        q.forEach("default privileges", """
+                SELECT d.oid, pg_catalog.pg_get_userbyid(d.defaclrole) AS role, d.defaclnamespace, d.defaclobjtype,
+                       d.defaclacl::text[] AS acl,
+                       CASE WHEN d.defaclnamespace = 0 THEN pg_catalog.acldefault(CASE d.defaclobjtype
+                            WHEN 'S' THEN 's' ELSE d.defaclobjtype END::"char", d.defaclrole)::text[] END AS defacl
+                FROM pg_catalog.pg_default_acl d ORDER BY d.oid""", rs -> {
+            long nsp = rs.getLong("defaclnamespace");
+            if (nsp != 0 && !schemas.containsKey(nsp)) {
+                return;
+            }
+            if (nsp == 0 && !filter.wholeDatabase()) {
+                return;
+            }
+            String objects = PostgresAcl.defaultPrivilegeObjects(rs.getString("defaclobjtype"));
+            if (objects == null) {
+                return;
+            }
+            String role = rs.getString("role");
+            String prefix = "ALTER DEFAULT PRIVILEGES FOR ROLE " + SqlText.ident(role)
+                    + (nsp != 0 ? " IN SCHEMA " + SqlText.ident(schemas.get(nsp)) : "");
+            List<String> defaults = CatalogQueries.textArray(rs, "defacl");
+            List<String> statements = PostgresAcl.defaultPrivilegeStatements(prefix, objects, CatalogQueries.textArray(rs, "acl"),
+                    defaults == null ? List.of() : defaults);
+            if (statements.isEmpty()) {
+                return;
+            }
+            DumpObject o = put(new DumpObject(key("pg_default_acl", rs.getLong("oid")), Kind.DEFAULT_ACL,
+                    nsp != 0 ? schemas.get(nsp) : null, role + " " + objects, null));
+            statements.forEach(o::add);
+            if (nsp != 0) {
+                o.dependsOn(key("pg_namespace", nsp));
+            }
+        });
+    }
+
+    /** Privileges changed on objects of an extension after it was created: pg_init_privs holds the starting point. */
+    void readExtensionMemberPrivileges() throws EngineException {
+        if (options.noPrivileges()) {
+            return;
+        }
+        String query = """
+                SELECT x.oid AS extoid, m.kind, m.oid, m.label, m.acl::text[] AS acl, m.base::text[] AS base
+                FROM (
+                  SELECT 'FUNCTION' AS kind, p.oid, 'pg_proc' AS catalog,
+                         pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(p.proname)
+                           || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')' AS label,
+                         coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner)) AS acl,
+                         coalesce(ip.initprivs, pg_catalog.acldefault('f', p.proowner)) AS base
+                  FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+                  LEFT JOIN pg_catalog.pg_init_privs ip ON ip.objoid = p.oid AND ip.classoid = 'pg_catalog.pg_proc'::regclass AND ip.objsubid = 0
+                  UNION ALL
+                  SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, c.oid, 'pg_class',
+                         pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname),
+                         coalesce(c.relacl, pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner)),
+                         coalesce(ip.initprivs, pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner))
+                  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                  LEFT JOIN pg_catalog.pg_init_privs ip ON ip.objoid = c.oid AND ip.classoid = 'pg_catalog.pg_class'::regclass AND ip.objsubid = 0
+                  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S')
+                  UNION ALL
+                  SELECT 'TYPE', t.oid, 'pg_type', pg_catalog.format_type(t.oid, NULL),
+                         coalesce(t.typacl, pg_catalog.acldefault('T', t.typowner)),
+                         coalesce(ip.initprivs, pg_catalog.acldefault('T', t.typowner))
+                  FROM pg_catalog.pg_type t
+                  LEFT JOIN pg_catalog.pg_init_privs ip ON ip.objoid = t.oid AND ip.classoid = 'pg_catalog.pg_type'::regclass AND ip.objsubid = 0
+                ) m
+                JOIN pg_catalog.pg_depend d ON d.objid = m.oid AND d.classid = m.catalog::regclass AND d.deptype = 'e'
+                JOIN pg_catalog.pg_extension x ON x.oid = d.refobjid
+                WHERE m.acl::text[] IS DISTINCT FROM m.base::text[]
+                ORDER BY m.label""";
+        q.forEach("privileges of extension objects", query, rs -> {
+            DumpObject extension = objects.get(key("pg_extension", rs.getLong("extoid")));
+            if (extension == null) {
+                return;
+            }
+            List<String> grants = PostgresAcl.statements("ON " + rs.getString("kind") + " " + rs.getString("label"), null,
+                    CatalogQueries.textArray(rs, "acl"), CatalogQueries.textArray(rs, "base"));
+            if (grants.isEmpty()) {
+                return;
+            }
+            DumpObject a = put(new DumpObject("acl:member:" + rs.getString("kind") + rs.getLong("oid"), Kind.ACL, null,
+                    rs.getString("label"), null));
+            grants.forEach(a::add);
+            a.dependsOn(extension.key);
+        });
+    }
+}

@@ -1,0 +1,259 @@
+package dev.dbbackup.engine.postgres;
+
+import dev.dbbackup.engine.EngineException;
+import dev.dbbackup.engine.postgres.DumpObject.Kind;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the objects that stand beside the tables rather than on them: schemas (public only where it differs from
+ * a fresh database's), text search dictionaries and configurations, publications, and, for a whole-database dump,
+ * event triggers and large objects. Special cases: PostgreSQL 15 and later own public by pg_database_owner (before,
+ * the bootstrap superuser); publications have publish_via_partition_root from 13, and row filters, column lists
+ * and TABLES IN SCHEMA from 15.
+ */
+final class SchemaObjectReader extends CatalogReader {
+
+    private String publicSchemaDefaultOwner;
+
+    SchemaObjectReader(CatalogContext context) {
+        super(context);
+    }
+
+    void readSchemas() throws EngineException {
+        publicSchemaDefaultOwner = version >= 150000 ? "pg_database_owner"
+                : q.single("bootstrap superuser", "SELECT pg_catalog.pg_get_userbyid(10)");
+        List<Object[]> rows = new ArrayList<>();
+        q.forEach("schemas", """
+                SELECT n.oid, n.nspname, pg_catalog.pg_get_userbyid(n.nspowner) AS owner, n.nspacl::text[] AS acl,
+                       pg_catalog.acldefault('n', n.nspowner)::text[] AS defacl,
+                       pg_catalog.obj_description(n.oid, 'pg_namespace') AS comment
+                FROM pg_catalog.pg_namespace n
+                WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
+                ORDER BY n.nspname""", rs -> {
+            long oid = rs.getLong("oid");
+            String name = rs.getString("nspname");
+            if (member("pg_namespace", oid) || !filter.includesSchema(name)) {
+                return;
+            }
+            schemas.put(oid, name);
+            rows.add(new Object[]{oid, name, rs.getString("owner"), CatalogQueries.textArray(rs, "acl"),
+                    CatalogQueries.textArray(rs, "defacl"), rs.getString("comment")});
+        });
+        filter.checkSchemasFound(schemas.values());
+        context.schemaOids = CatalogQueries.oidArray(schemas.keySet());
+        for (Object[] r : rows) {
+            long oid = (Long) r[0];
+            String name = (String) r[1];
+            String owner = (String) r[2];
+            @SuppressWarnings("unchecked") List<String> acl = (List<String>) r[3];
+            @SuppressWarnings("unchecked") List<String> defAcl = (List<String>) r[4];
+            String comment = (String) r[5];
+            DumpObject o = put(new DumpObject(key("pg_namespace", oid), Kind.SCHEMA, null, name, owner));
+            String ident = SqlText.ident(name);
+            if (name.equals("public")) {
+                // Every database already has a public schema; only its differences from the default are written.
+                if (!owner.equals(publicSchemaDefaultOwner)) {
+                    owner(o, "SCHEMA public");
+                }
+                if (!"standard public schema".equals(comment)) {
+                    o.add("COMMENT ON SCHEMA public IS " + SqlText.literal(comment) + ";");
+                }
+                if (acl != null) {
+                    acl(o, "ON SCHEMA public", acl, publicSchemaDefaultAcl(owner));
+                }
+            } else {
+                o.add("CREATE SCHEMA " + ident + ";");
+                owner(o, "SCHEMA " + ident);
+                comment(o, "SCHEMA " + ident, comment);
+                acl(o, "ON SCHEMA " + ident, acl, defAcl);
+            }
+        }
+    }
+
+    private List<String> publicSchemaDefaultAcl(String owner) {
+        String o = SqlText.ident(publicSchemaDefaultOwner);
+        if (version >= 150000) {
+            return List.of("pg_database_owner=UC/pg_database_owner", "=U/pg_database_owner");
+        }
+        return List.of(o + "=UC/" + o, "=UC/" + o);
+    }
+
+    /** Text search dictionaries (on existing templates) and configurations (on existing parsers), with their mappings. */
+    void readTextSearch() throws EngineException {
+        q.forEach("text search dictionaries", """
+                SELECT d.oid, n.nspname, d.dictname, pg_catalog.pg_get_userbyid(d.dictowner) AS owner,
+                       pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.quote_ident(t.tmplname) AS template,
+                       d.dictinitoption, pg_catalog.obj_description(d.oid, 'pg_ts_dict') AS comment
+                FROM pg_catalog.pg_ts_dict d JOIN pg_catalog.pg_namespace n ON n.oid = d.dictnamespace
+                JOIN pg_catalog.pg_ts_template t ON t.oid = d.dicttemplate JOIN pg_catalog.pg_namespace tn ON tn.oid = t.tmplnamespace
+                WHERE d.dictnamespace = ANY(?::oid[]) AND d.oid >= 16384 ORDER BY n.nspname, d.dictname""", rs -> {
+            long oid = rs.getLong("oid");
+            if (member("pg_ts_dict", oid)) {
+                return;
+            }
+            String schema = rs.getString("nspname");
+            String name = rs.getString("dictname");
+            String qn = SqlText.qualified(schema, name);
+            DumpObject o = put(new DumpObject(key("pg_ts_dict", oid), Kind.TEXT_SEARCH_DICTIONARY, schema, name, rs.getString("owner")));
+            String init = rs.getString("dictinitoption");
+            o.add("CREATE TEXT SEARCH DICTIONARY " + qn + " (\n    TEMPLATE = " + rs.getString("template")
+                    + (init != null && !init.isBlank() ? ",\n    " + init : "") + " );");
+            owner(o, "TEXT SEARCH DICTIONARY " + qn);
+            comment(o, "TEXT SEARCH DICTIONARY " + qn, rs.getString("comment"));
+        }, inSchemas());
+        Map<Long, List<String[]>> mappings = new HashMap<>();
+        q.forEach("text search mappings", """
+                SELECT m.mapcfg, (SELECT t.alias FROM pg_catalog.ts_token_type(c.cfgparser) AS t WHERE t.tokid = m.maptokentype) AS token,
+                       m.mapdict::pg_catalog.regdictionary::text AS dictionary
+                FROM pg_catalog.pg_ts_config_map m JOIN pg_catalog.pg_ts_config c ON c.oid = m.mapcfg
+                WHERE c.cfgnamespace = ANY(?::oid[]) ORDER BY m.mapcfg, m.maptokentype, m.mapseqno""",
+                rs -> mappings.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new String[]{rs.getString(2), rs.getString(3)}),
+                inSchemas());
+        q.forEach("text search configurations", """
+                SELECT c.oid, n.nspname, c.cfgname, pg_catalog.pg_get_userbyid(c.cfgowner) AS owner,
+                       pg_catalog.quote_ident(pn.nspname) || '.' || pg_catalog.quote_ident(p.prsname) AS parser,
+                       pg_catalog.obj_description(c.oid, 'pg_ts_config') AS comment
+                FROM pg_catalog.pg_ts_config c JOIN pg_catalog.pg_namespace n ON n.oid = c.cfgnamespace
+                JOIN pg_catalog.pg_ts_parser p ON p.oid = c.cfgparser JOIN pg_catalog.pg_namespace pn ON pn.oid = p.prsnamespace
+                WHERE c.cfgnamespace = ANY(?::oid[]) AND c.oid >= 16384 ORDER BY n.nspname, c.cfgname""", rs -> {
+            long oid = rs.getLong("oid");
+            if (member("pg_ts_config", oid)) {
+                return;
+            }
+            String schema = rs.getString("nspname");
+            String name = rs.getString("cfgname");
+            String qn = SqlText.qualified(schema, name);
+            DumpObject o = put(new DumpObject(key("pg_ts_config", oid), Kind.TEXT_SEARCH_CONFIGURATION, schema, name, rs.getString("owner")));
+            o.add("CREATE TEXT SEARCH CONFIGURATION " + qn + " (\n    PARSER = " + rs.getString("parser") + " );");
+            Map<String, List<String>> byToken = new LinkedHashMap<>();
+            for (String[] m : mappings.getOrDefault(oid, List.of())) {
+                byToken.computeIfAbsent(m[0], k -> new ArrayList<>()).add(m[1]);
+            }
+            for (Map.Entry<String, List<String>> m : byToken.entrySet()) {
+                o.add("ALTER TEXT SEARCH CONFIGURATION " + qn + "\n    ADD MAPPING FOR " + m.getKey() + " WITH " + String.join(", ", m.getValue()) + ";");
+            }
+            owner(o, "TEXT SEARCH CONFIGURATION " + qn);
+            comment(o, "TEXT SEARCH CONFIGURATION " + qn, rs.getString("comment"));
+        }, inSchemas());
+    }
+
+    void readPublications() throws EngineException {
+        String viaRoot = version >= 130000 ? "p.pubviaroot" : "false";
+        q.forEach("publications", """
+                SELECT p.oid, p.pubname, pg_catalog.pg_get_userbyid(p.pubowner) AS owner, p.puballtables,
+                       p.pubinsert, p.pubupdate, p.pubdelete, p.pubtruncate, %s AS viaroot,
+                       pg_catalog.obj_description(p.oid, 'pg_publication') AS comment
+                FROM pg_catalog.pg_publication p ORDER BY p.pubname""".formatted(viaRoot), rs -> {
+            if (!filter.wholeDatabase() && rs.getBoolean("puballtables")) {
+                return;
+            }
+            String name = rs.getString("pubname");
+            DumpObject o = put(new DumpObject(key("pg_publication", rs.getLong("oid")), Kind.PUBLICATION, null, name,
+                    rs.getString("owner")));
+            List<String> publish = new ArrayList<>();
+            for (String a : List.of("insert", "update", "delete", "truncate")) {
+                if (rs.getBoolean("pub" + a)) {
+                    publish.add(a);
+                }
+            }
+            String with = "publish = " + SqlText.literal(String.join(", ", publish))
+                    + (rs.getBoolean("viaroot") ? ", publish_via_partition_root = true" : "");
+            o.add("CREATE PUBLICATION " + SqlText.ident(name) + (rs.getBoolean("puballtables") ? " FOR ALL TABLES" : "")
+                    + " WITH (" + with + ");");
+            owner(o, "PUBLICATION " + SqlText.ident(name));
+            comment(o, "PUBLICATION " + SqlText.ident(name), rs.getString("comment"));
+        });
+        String extras = version >= 150000
+                ? "pg_catalog.pg_get_expr(pr.prqual, pr.prrelid) AS qual, "
+                  + "(SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum) FROM pg_catalog.pg_attribute a "
+                  + "WHERE a.attrelid = pr.prrelid AND a.attnum = ANY(pr.prattrs)) AS columns"
+                : "NULL::text AS qual, NULL::text AS columns";
+        q.forEach("publication tables", """
+                SELECT pr.oid, pr.prpubid, pr.prrelid, p.pubname, %s
+                FROM pg_catalog.pg_publication_rel pr JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid""".formatted(extras), rs -> {
+            Relation table = relations.get(rs.getLong("prrelid"));
+            DumpObject pub = objects.get(key("pg_publication", rs.getLong("prpubid")));
+            if (table == null || pub == null) {
+                return;
+            }
+            DumpObject o = put(new DumpObject(key("pg_publication_rel", rs.getLong("oid")), Kind.PUBLICATION_TABLE, table.schema,
+                    rs.getString("pubname") + " " + table.name, null));
+            String columns = rs.getString("columns");
+            String qual = rs.getString("qual");
+            o.add("ALTER PUBLICATION " + SqlText.ident(rs.getString("pubname")) + " ADD TABLE ONLY " + table.qualified()
+                    + (columns != null ? " (" + columns + ")" : "") + (qual != null ? " WHERE (" + qual + ")" : "") + ";");
+            o.dependsOn(pub.key).dependsOn(key("pg_class", table.oid));
+        });
+        if (version >= 150000) {
+            q.forEach("publication schemas", """
+                    SELECT pn.oid, pn.pnpubid, pn.pnnspid, p.pubname FROM pg_catalog.pg_publication_namespace pn
+                    JOIN pg_catalog.pg_publication p ON p.oid = pn.pnpubid""", rs -> {
+                String schema = schemas.get(rs.getLong("pnnspid"));
+                DumpObject pub = objects.get(key("pg_publication", rs.getLong("pnpubid")));
+                if (schema == null || pub == null) {
+                    return;
+                }
+                DumpObject o = put(new DumpObject(key("pg_publication_namespace", rs.getLong("oid")), Kind.PUBLICATION_TABLE,
+                        schema, rs.getString("pubname"), null));
+                o.add("ALTER PUBLICATION " + SqlText.ident(rs.getString("pubname")) + " ADD TABLES IN SCHEMA " + SqlText.ident(schema) + ";");
+                o.dependsOn(pub.key).dependsOn(key("pg_namespace", rs.getLong("pnnspid")));
+            });
+        }
+    }
+
+    void readEventTriggers() throws EngineException {
+        q.forEach("event triggers", """
+                SELECT e.oid, e.evtname, e.evtevent, pg_catalog.pg_get_userbyid(e.evtowner) AS owner,
+                       e.evtfoid::regproc::text AS func, e.evtenabled, e.evttags,
+                       pg_catalog.obj_description(e.oid, 'pg_event_trigger') AS comment
+                FROM pg_catalog.pg_event_trigger e ORDER BY e.evtname""", rs -> {
+            long oid = rs.getLong("oid");
+            if (member("pg_event_trigger", oid)) {
+                return;
+            }
+            String name = SqlText.ident(rs.getString("evtname"));
+            DumpObject o = put(new DumpObject(key("pg_event_trigger", oid), Kind.EVENT_TRIGGER, null, rs.getString("evtname"),
+                    rs.getString("owner")));
+            StringBuilder sb = new StringBuilder("CREATE EVENT TRIGGER ").append(name).append(" ON ").append(rs.getString("evtevent"));
+            List<String> tags = CatalogQueries.textArray(rs, "evttags");
+            if (tags != null && !tags.isEmpty()) {
+                List<String> quoted = new ArrayList<>();
+                tags.forEach(t -> quoted.add(SqlText.literal(t)));
+                sb.append("\n         WHEN TAG IN (").append(String.join(", ", quoted)).append(")");
+            }
+            sb.append("\n   EXECUTE FUNCTION ").append(rs.getString("func")).append("();");
+            o.add(sb.toString());
+            switch (rs.getString("evtenabled")) {
+                case "D" -> o.add("ALTER EVENT TRIGGER " + name + " DISABLE;");
+                case "R" -> o.add("ALTER EVENT TRIGGER " + name + " ENABLE REPLICA;");
+                case "A" -> o.add("ALTER EVENT TRIGGER " + name + " ENABLE ALWAYS;");
+                default -> { }
+            }
+            owner(o, "EVENT TRIGGER " + name);
+            comment(o, "EVENT TRIGGER " + name, rs.getString("comment"));
+        });
+    }
+
+    void readLargeObjects() throws EngineException {
+        q.forEach("large objects", """
+                SELECT m.oid, pg_catalog.pg_get_userbyid(m.lomowner) AS owner, m.lomacl::text[] AS acl,
+                       pg_catalog.acldefault('L', m.lomowner)::text[] AS defacl,
+                       pg_catalog.obj_description(m.oid, 'pg_largeobject') AS comment
+                FROM pg_catalog.pg_largeobject_metadata m ORDER BY m.oid""", rs -> {
+            long oid = rs.getLong("oid");
+            DumpObject o = put(new DumpObject(key("pg_largeobject", oid), Kind.LARGE_OBJECT, null, Long.toString(oid), rs.getString("owner")));
+            o.add("SELECT pg_catalog.lo_create('" + oid + "');");
+            owner(o, "LARGE OBJECT " + oid);
+            comment(o, "LARGE OBJECT " + oid, rs.getString("comment"));
+            acl(o, "ON LARGE OBJECT " + oid, CatalogQueries.textArray(rs, "acl"), CatalogQueries.textArray(rs, "defacl"));
+            DumpObject data = put(new DumpObject("lodata:" + oid, Kind.LARGE_OBJECT_DATA, null, Long.toString(oid), null));
+            data.largeObject = oid;
+            data.dependsOn(o.key);
+        });
+    }
+}
