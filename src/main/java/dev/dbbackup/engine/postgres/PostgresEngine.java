@@ -103,8 +103,9 @@ public class PostgresEngine implements DatabaseEngine {
 
     /**
      * {@code CREATE DATABASE} for a restore target that does not exist, from the server's {@code postgres} database (or
-     * {@code template1}); the restoring role owns it. A database created meanwhile by someone else (42P04) is no error:
-     * empty, and the caller inspects it again. A role without CREATEDB gets a {@link DatabaseCreationRefusedException}.
+     * {@code template1}); the restoring role owns it. A database created meanwhile by someone else (42P04, or 23505 when both
+     * CREATE DATABASE ran at once) is no error: empty, and the caller inspects it again. A role without CREATEDB gets a
+     * {@link DatabaseCreationRefusedException}.
      */
     @Override
     public Optional<CreatedDatabase> createDatabase(DatabaseUrl target) throws EngineException {
@@ -114,7 +115,8 @@ public class PostgresEngine implements DatabaseEngine {
             try {
                 statement.execute(createDatabaseStatement(target.database()));
             } catch (SQLException e) {
-                if ("42P04".equals(e.getSQLState())) {
+                // duplicate_database, or when both CREATE DATABASE ran at the same moment, the unique index on pg_database's names.
+                if ("42P04".equals(e.getSQLState()) || "23505".equals(e.getSQLState())) {
                     return Optional.empty();
                 }
                 if ("42501".equals(e.getSQLState())) {
