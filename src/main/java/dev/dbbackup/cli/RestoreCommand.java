@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
         description = {"Restore a backup into the database (DATABASE_URL or --database-url).",
                 "The backup is validated first (checksum, decompression, end marker); a target that holds tables is refused"
                         + " unless --clean; the restore is invisible until it passed its integrity check and row counts; the"
-                        + " previous SQLite file is kept as <name>.bak."},
+                        + " previous SQLite file is kept as <name>.bak. A target that does not exist is created (a PostgreSQL"
+                        + " database needs a role with CREATEDB) and dropped again if the restore fails."},
         footer = {"", "Examples:",
                 "  dbbackup restore latest --dry-run",
                 "  dbbackup restore backups/daily/backup_daily_20251103_020000.sql.gz --database-url sqlite:///./recovery.db --yes",

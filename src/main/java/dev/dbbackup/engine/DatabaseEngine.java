@@ -2,6 +2,7 @@ package dev.dbbackup.engine;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Optional;
 
 /**
  * One database product. An engine writes a plain-SQL dump to a stream and restores one from a
@@ -29,6 +30,18 @@ public interface DatabaseEngine {
      * (SQLite: a new file beside the target, swapped in at commit; PostgreSQL: one transaction).
      */
     RestoreSession beginRestore(DatabaseUrl target, RestoreOptions options) throws EngineException;
+
+    /**
+     * Creates the restore target {@code target}, which {@link #inspect} found missing, as an empty database (PostgreSQL:
+     * {@code CREATE DATABASE} on the same server). The result drops it again when closed before
+     * {@link CreatedDatabase#keep()}. Empty when there is nothing to create: the database exists after all (another run
+     * created it meanwhile; inspect it again), or this engine's restore creates its target itself (SQLite, the default).
+     *
+     * @throws DatabaseCreationRefusedException when the credentials may not create databases
+     */
+    default Optional<CreatedDatabase> createDatabase(DatabaseUrl target) throws EngineException {
+        return Optional.empty();
+    }
 
     /**
      * Creates an empty throwaway target for a test-restore: a temporary file (SQLite) or a temporary database with a

@@ -4,6 +4,8 @@ import dev.dbbackup.catalog.BackupCatalog;
 import dev.dbbackup.catalog.BackupManifest;
 import dev.dbbackup.catalog.CatalogEntry;
 import dev.dbbackup.config.Settings;
+import dev.dbbackup.engine.CreatedDatabase;
+import dev.dbbackup.engine.DatabaseCreationRefusedException;
 import dev.dbbackup.engine.DatabaseEngine;
 import dev.dbbackup.engine.DatabaseUrl;
 import dev.dbbackup.engine.EngineException;
@@ -104,6 +106,9 @@ public class RestoreOperation {
             LOG.infof("backup %s passed validation (%s)", location, String.join(", ", verification.passedChecks()));
         }
         if (request.dryRun()) {
+            if (!before.exists()) {
+                notes.add("dry run: the target does not exist yet; the restore would create it");
+            }
             notes.add("dry run: nothing was written");
             return new RestoreReport(location, target.redacted(), true, before, manifestTables(manifest), manifestRows(manifest),
                     Duration.ofNanos(System.nanoTime() - startNanos), null, null, notes);
@@ -118,21 +123,86 @@ public class RestoreOperation {
         }
         if (!request.yes()) {
             String question = "Restore " + location + " into " + before.description()
-                    + (before.isEmpty() ? "" : " (its " + before.tableCount() + " table(s) will be replaced)") + "?";
+                    + (!before.exists() ? " (it will be created)"
+                    : before.isEmpty() ? "" : " (its " + before.tableCount() + " table(s) will be replaced)") + "?";
             if (!confirmation.confirm(question)) {
                 throw new DbBackupException(ExitCode.NOT_CONFIRMED, "restore cancelled: not confirmed", "nothing was changed");
             }
         }
 
         DirectoryLock lock = FolderLock.hold(settings, "restore");
-        try (DatabaseLock databaseLock = DatabaseLock.hold(engine, target, "restore")) {
-            RestoreReport report = restore(settings, request, catalog, entry, location, target, engine, manifest, before, notes, startNanos,
-                    decryption);
+        try {
+            CreatedDatabase created = before.exists() ? null : create(engine, target);
+            if (!before.exists() && created == null) {
+                before = createdMeanwhile(engine, target, before);
+            }
+            RestoreReport report;
+            try (DatabaseLock databaseLock = DatabaseLock.hold(engine, target, "restore")) {
+                report = restore(settings, request, catalog, entry, location, target, engine, manifest, before, notes, startNanos, decryption);
+                if (created != null) {
+                    created.keep();
+                }
+            } catch (DbBackupException e) {
+                if (created != null && e.exitCode() == ExitCode.LOCK_HELD) {
+                    created.keep(); // another run is restoring into the database this one created: it is that run's now
+                    throw e;
+                }
+                throw created == null ? e : droppedAgain(created, e);
+            } catch (RuntimeException | Error e) {
+                if (created != null) {
+                    created.drop();
+                }
+                throw e;
+            }
             OperationObserver.tell(observers, o -> o.restored(settings, report));
             return report;
         } finally {
             FolderLock.release(lock);
         }
+    }
+
+    /** Creates the missing target (PostgreSQL); null when there is nothing to create (SQLite) or another run created it. */
+    private static CreatedDatabase create(DatabaseEngine engine, DatabaseUrl target) {
+        try {
+            Optional<CreatedDatabase> created = engine.createDatabase(target);
+            created.ifPresent(database -> LOG.infof("created %s for the restore", database.description()));
+            return created.orElse(null);
+        } catch (DatabaseCreationRefusedException e) {
+            throw new DbBackupException(ExitCode.USAGE, e.getMessage(), "nothing was changed", e);
+        } catch (EngineException e) {
+            throw new DbBackupException(ExitCode.FAILURE, "cannot create the restore target " + target.redacted() + ": " + e.getMessage(),
+                    "nothing was changed; check the server and the credentials", e);
+        }
+    }
+
+    /**
+     * The target was missing but another run created it before this one could: inspect it again. Empty, it is restored as
+     * usual (while the other run restores into it, the database lock refuses this one); with tables, the other run got
+     * there first and this one stops rather than replace what it just restored.
+     */
+    private static TargetState createdMeanwhile(DatabaseEngine engine, DatabaseUrl target, TargetState missing) {
+        TargetState now = inspect(engine, target);
+        if (!now.exists()) {
+            return missing;
+        }
+        if (!now.isEmpty()) {
+            throw new DbBackupException(ExitCode.TARGET_NOT_EMPTY, "the restore target " + now.description() + " was created by another run"
+                    + " meanwhile and already holds " + now.tableCount() + " table(s); refusing to restore on top of them",
+                    "nothing was changed; check what the other run restored, or run again with --clean to replace it");
+        }
+        LOG.infof("the restore target %s was created by another run meanwhile; restoring into it", target.redacted());
+        return now;
+    }
+
+    /** The failure of a restore into a database it created, once that database is dropped again (or could not be). */
+    private static DbBackupException droppedAgain(CreatedDatabase created, DbBackupException failure) {
+        Optional<String> problem = created.drop();
+        String rest = failure.hint() == null ? "" : failure.hint().replaceFirst("^(the target was not changed|nothing was changed)(; )?", "");
+        String hint = problem.isEmpty()
+                ? "the " + created.description() + ", created for this restore, was dropped again: nothing was left behind"
+                : "the " + created.description() + " was created for this restore but could not be dropped again (" + problem.get()
+                        + "); drop it by hand (dropdb)";
+        return new DbBackupException(failure.exitCode(), failure.getMessage(), rest.isEmpty() ? hint : hint + "; " + rest, failure);
     }
 
     private RestoreReport restore(Settings settings, RestoreRequest request, BackupCatalog catalog, CatalogEntry entry, String location,

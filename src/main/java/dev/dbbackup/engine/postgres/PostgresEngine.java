@@ -1,5 +1,7 @@
 package dev.dbbackup.engine.postgres;
 
+import dev.dbbackup.engine.CreatedDatabase;
+import dev.dbbackup.engine.DatabaseCreationRefusedException;
 import dev.dbbackup.engine.DatabaseEngine;
 import dev.dbbackup.engine.DatabaseUrl;
 import dev.dbbackup.engine.DumpOptions;
@@ -18,6 +20,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 
 /** PostgreSQL 12–18 over JDBC only: no pg_dump or psql needed (pg_dump may be asked for instead). */
 @ApplicationScoped
@@ -87,7 +90,7 @@ public class PostgresEngine implements DatabaseEngine {
             throw new EngineException("cannot inspect restore target '" + target.database() + "': " + PostgresErrors.describe(e), e);
         } catch (EngineException e) {
             if (e.getCause() instanceof SQLException sql && "3D000".equals(sql.getSQLState())) {
-                return new TargetState(false, 0, 0, "database '" + target.database() + "' does not exist; create it first (createdb)");
+                return new TargetState(false, 0, 0, "new database '" + target.database() + "' on " + target.host() + ":" + target.port());
             }
             throw e;
         }
@@ -98,6 +101,46 @@ public class PostgresEngine implements DatabaseEngine {
         return new PostgresRestoreSession(target, options);
     }
 
+    /**
+     * {@code CREATE DATABASE} for a restore target that does not exist, from the server's {@code postgres} database (or
+     * {@code template1}); the restoring role owns it. A database created meanwhile by someone else (42P04, or 23505 when both
+     * CREATE DATABASE ran at once) is no error: empty, and the caller inspects it again. A role without CREATEDB gets a
+     * {@link DatabaseCreationRefusedException}.
+     */
+    @Override
+    public Optional<CreatedDatabase> createDatabase(DatabaseUrl target) throws EngineException {
+        String where = "'" + target.database() + "' on " + target.host() + ":" + target.port();
+        DatabaseUrl admin = PostgresAdmin.database(target, false);
+        try (Connection connection = PostgresConnections.open(admin); Statement statement = connection.createStatement()) {
+            try {
+                statement.execute(createDatabaseStatement(target.database()));
+            } catch (SQLException e) {
+                // duplicate_database, or when both CREATE DATABASE ran at the same moment, the unique index on pg_database's names.
+                if ("42P04".equals(e.getSQLState()) || "23505".equals(e.getSQLState())) {
+                    return Optional.empty();
+                }
+                if ("42501".equals(e.getSQLState())) {
+                    String role;
+                    try (ResultSet rs = statement.executeQuery("SELECT current_user")) {
+                        rs.next();
+                        role = rs.getString(1);
+                    }
+                    throw new DatabaseCreationRefusedException("database " + where + " does not exist and role '" + role
+                            + "' may not create it (" + PostgresErrors.describe(e) + "); create it first (createdb -O " + role + " "
+                            + target.database() + ") or restore with a role that has CREATEDB", e);
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new EngineException("cannot create database " + where + ": " + PostgresErrors.describe(e), e);
+        }
+        return Optional.of(PostgresCreatedDatabase.created(admin, target));
+    }
+
+    private static String createDatabaseStatement(String name) {
+        return "CREATE DATABASE " + SqlText.ident(name) + " TEMPLATE template0 ENCODING 'UTF8'";
+    }
+
     /** A session-level advisory lock on the database, held on a connection of its own (see {@link PostgresDatabaseLock}). */
     @Override
     public HeldLock lockDatabase(DatabaseUrl url, String purpose) throws EngineException {
@@ -106,14 +149,14 @@ public class PostgresEngine implements DatabaseEngine {
 
     /**
      * Creates {@code dbbackup_scratch_<random>} on the server of {@code near} (connecting to its database, or to
-     * {@code postgres} when that one is missing); close() drops it. Needs the CREATEDB privilege.
+     * {@code postgres} or {@code template1} when that one is missing); close() drops it. Needs the CREATEDB privilege.
      */
     @Override
     public ScratchTarget createScratch(DatabaseUrl near) throws EngineException {
         String name = "dbbackup_scratch_" + Long.toHexString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE);
-        DatabaseUrl admin = inspect(near).exists() ? near : near.withDatabase("postgres");
+        DatabaseUrl admin = PostgresAdmin.database(near, true);
         try (java.sql.Connection connection = PostgresConnections.open(admin); java.sql.Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE \"" + name + "\" TEMPLATE template0 ENCODING 'UTF8'");
+            statement.execute(createDatabaseStatement(name));
         } catch (java.sql.SQLException e) {
             throw new EngineException("cannot create the scratch database " + name + " on " + near.host() + ":" + near.port() + ": "
                     + PostgresErrors.describe(e), e);
