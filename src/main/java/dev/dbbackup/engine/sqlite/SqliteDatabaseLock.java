@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
  * reach the file (another container mounting the same volume, another user) meets the same lock; the real path, so that
  * {@code ./app.db}, its absolute path and a symbolic link to it are one database. It is a separate file: SQLite's own
  * locks on the database, journal and WAL files are untouched, and other programs keep reading and writing the database.
+ * The file exists only while a run holds the lock (or after a killed run, until the next run takes it over).
  */
 final class SqliteDatabaseLock implements HeldLock {
 
@@ -35,7 +36,7 @@ final class SqliteDatabaseLock implements HeldLock {
     static HeldLock acquire(Path database, String purpose) throws EngineException {
         Path file = lockFileOf(database);
         try {
-            return new SqliteDatabaseLock(DirectoryLock.acquireFile(file, purpose));
+            return new SqliteDatabaseLock(DirectoryLock.acquireFile(file, purpose, true));
         } catch (DirectoryLock.HeldException e) {
             throw new DatabaseLockedException(e.getMessage());
         } catch (NoSuchFileException e) {

@@ -23,13 +23,16 @@ public final class DirectoryLock implements AutoCloseable {
 
     private final FileChannel channel;
     private final FileLock lock;
+    /** Set for a lock file that is removed when the lock is released (beside a user's database). */
+    private final Path removeOnRelease;
 
     private final Optional<String> previousHolder;
 
-    private DirectoryLock(FileChannel channel, FileLock lock, Optional<String> previousHolder) {
+    private DirectoryLock(FileChannel channel, FileLock lock, Optional<String> previousHolder, Path removeOnRelease) {
         this.channel = channel;
         this.lock = lock;
         this.previousHolder = previousHolder;
+        this.removeOnRelease = removeOnRelease;
     }
 
     /** Thrown when another live run holds the lock; the message names the holder. */
@@ -44,26 +47,69 @@ public final class DirectoryLock implements AutoCloseable {
         return acquireFile(folder.resolve(FILE_NAME), command);
     }
 
-    /** The same lock on a lock file of the caller's choosing (the SQLite engine's per-database lock beside the database). */
+    /** The same lock on a lock file of the caller's choosing; the file stays, empty, between runs. */
     public static DirectoryLock acquireFile(Path file, String command) throws IOException, HeldException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        FileLock lock;
+        return acquireFile(file, command, false);
+    }
+
+    /**
+     * The same lock on a lock file of the caller's choosing; with {@code removeOnRelease} (the SQLite engine's lock beside
+     * the user's database) the file is deleted when the lock is released, so nothing is left beside the database after a
+     * run. A run that opened the file just before its holder deleted it would lock a file no longer there: after locking,
+     * each run checks that the path still names the file it opened (the same device and inode before the open and after
+     * the lock) and starts again if not. The check never opens the file a second time: closing any descriptor of a file
+     * drops this process's lock on it.
+     */
+    public static DirectoryLock acquireFile(Path file, String command, boolean removeOnRelease) throws IOException, HeldException {
+        for (int attempt = 1; ; attempt++) {
+            Object opened = fileKey(file);
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            if (opened == null) {
+                opened = fileKey(file); // created by this open (or by a run just before it)
+            }
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                String holder = describeHolder(channel);
+                channel.close();
+                throw new HeldException(holder);
+            }
+            // Where the file system gives no identity (no inode), the file is simply kept.
+            boolean remove = removeOnRelease && opened != NO_KEY;
+            if (remove && (opened == null || !opened.equals(fileKey(file)))) {
+                lock.release();
+                channel.close();
+                if (attempt == 10) {
+                    throw new IOException("the lock file " + file + " keeps being replaced by other runs");
+                }
+                continue;
+            }
+            String previous = describeHolder(channel);
+            channel.truncate(0);
+            String me = "pid " + ProcessHandle.current().pid() + " on " + hostName() + " since " + Instant.now() + " (" + command + ")";
+            channel.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
+            channel.force(false);
+            return new DirectoryLock(channel, lock, previous.isEmpty() ? Optional.empty() : Optional.of(previous), remove ? file : null);
+        }
+    }
+
+    private static final Object NO_KEY = new Object();
+
+    /**
+     * The device and inode {@code file} names now (from stat, without opening it); null when it does not exist,
+     * {@link #NO_KEY} when the file system has no such identity.
+     */
+    private static Object fileKey(Path file) throws IOException {
         try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
+            Object key = java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            return key == null ? NO_KEY : key;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
         }
-        if (lock == null) {
-            String holder = describeHolder(channel);
-            channel.close();
-            throw new HeldException(holder);
-        }
-        String previous = describeHolder(channel);
-        channel.truncate(0);
-        String me = "pid " + ProcessHandle.current().pid() + " on " + hostName() + " since " + Instant.now() + " (" + command + ")";
-        channel.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
-        channel.force(false);
-        return new DirectoryLock(channel, lock, previous.isEmpty() ? Optional.empty() : Optional.of(previous));
     }
 
     /** The holder recorded by a run that died without releasing the lock (the lock was taken over). */
@@ -89,6 +135,10 @@ public final class DirectoryLock implements AutoCloseable {
     public void close() throws IOException {
         try {
             channel.truncate(0);
+            if (removeOnRelease != null) {
+                // Still holding the lock: a run waiting on this file finds it gone and starts again on a new one.
+                java.nio.file.Files.deleteIfExists(removeOnRelease);
+            }
             lock.release();
         } finally {
             channel.close();

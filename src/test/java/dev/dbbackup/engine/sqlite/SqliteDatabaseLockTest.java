@@ -1,6 +1,7 @@
 package dev.dbbackup.engine.sqlite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import dev.dbbackup.engine.DatabaseUrl;
 import dev.dbbackup.engine.HeldLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -80,7 +82,22 @@ class SqliteDatabaseLockTest {
         try (HeldLock lock = engine.lockDatabase(DatabaseUrl.parse("sqlite:///" + db), "restore")) {
             assertEquals("pid 999999 on gone-host since 2025-11-05T01:00:00Z (backup)", lock.takenOverFrom().orElseThrow());
         }
-        assertEquals("", Files.readString(dir.resolve("app.db.dbbackup-lock")), "a released lock names no holder");
+        assertFalse(Files.exists(dir.resolve("app.db.dbbackup-lock")), "a released lock leaves no file beside the database");
+    }
+
+    @Test
+    void aReleasedLockLeavesNothingBesideTheDatabaseAndCanBeTakenAgain() throws Exception {
+        Path db = database("app.db");
+        DatabaseUrl url = DatabaseUrl.parse("sqlite:///" + db);
+        for (int run = 0; run < 3; run++) {
+            try (HeldLock lock = engine.lockDatabase(url, "backup")) {
+                assertTrue(Files.exists(dir.resolve("app.db.dbbackup-lock")));
+                assertTrue(lock.takenOverFrom().isEmpty(), "a cleanly released lock is not reported as taken over");
+            }
+            try (var files = Files.list(dir)) {
+                assertEquals(List.of("app.db"), files.map(p -> p.getFileName().toString()).sorted().toList());
+            }
+        }
     }
 
     @Test
