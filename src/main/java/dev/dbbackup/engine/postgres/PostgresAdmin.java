@@ -21,11 +21,19 @@ final class PostgresAdmin {
     private PostgresAdmin() {
     }
 
+    /** A connection to an admin database and its URL (kept to connect again for a later DROP DATABASE). */
+    record Connected(DatabaseUrl url, Connection connection) implements AutoCloseable {
+        @Override
+        public void close() throws SQLException {
+            connection.close();
+        }
+    }
+
     /**
-     * The first database on the server of {@code server} that this role can connect to: {@code server}'s own database when
-     * {@code itselfFirst}, then {@code postgres}, then {@code template1}.
+     * A connection to the first database on the server of {@code server} that this role can connect to: {@code server}'s
+     * own database when {@code itselfFirst}, then {@code postgres}, then {@code template1}.
      */
-    static DatabaseUrl database(DatabaseUrl server, boolean itselfFirst) throws EngineException {
+    static Connected connect(DatabaseUrl server, boolean itselfFirst) throws EngineException {
         List<String> candidates = new ArrayList<>();
         if (itselfFirst) {
             candidates.add(server.database());
@@ -35,15 +43,13 @@ final class PostgresAdmin {
         EngineException last = null;
         for (String name : candidates) {
             DatabaseUrl url = server.withDatabase(name);
-            try (Connection ignored = PostgresConnections.open(url)) {
-                return url;
+            try {
+                return new Connected(url, PostgresConnections.open(url));
             } catch (EngineException e) {
                 if (!(e.getCause() instanceof SQLException sql && CANNOT_USE.contains(sql.getSQLState()))) {
                     throw e;
                 }
                 last = e;
-            } catch (SQLException closing) {
-                return url;
             }
         }
         throw new EngineException("found no database to connect to on " + server.host() + ":" + server.port()

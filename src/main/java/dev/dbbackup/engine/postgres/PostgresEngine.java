@@ -110,8 +110,9 @@ public class PostgresEngine implements DatabaseEngine {
     @Override
     public Optional<CreatedDatabase> createDatabase(DatabaseUrl target) throws EngineException {
         String where = "'" + target.database() + "' on " + target.host() + ":" + target.port();
-        DatabaseUrl admin = PostgresAdmin.database(target, false);
-        try (Connection connection = PostgresConnections.open(admin); Statement statement = connection.createStatement()) {
+        DatabaseUrl admin;
+        try (PostgresAdmin.Connected connected = PostgresAdmin.connect(target, false); Statement statement = connected.connection().createStatement()) {
+            admin = connected.url();
             try {
                 statement.execute(createDatabaseStatement(target.database()));
             } catch (SQLException e) {
@@ -154,10 +155,11 @@ public class PostgresEngine implements DatabaseEngine {
     @Override
     public ScratchTarget createScratch(DatabaseUrl near) throws EngineException {
         String name = "dbbackup_scratch_" + Long.toHexString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE);
-        DatabaseUrl admin = PostgresAdmin.database(near, true);
-        try (java.sql.Connection connection = PostgresConnections.open(admin); java.sql.Statement statement = connection.createStatement()) {
+        DatabaseUrl admin;
+        try (PostgresAdmin.Connected connected = PostgresAdmin.connect(near, true); Statement statement = connected.connection().createStatement()) {
+            admin = connected.url();
             statement.execute(createDatabaseStatement(name));
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new EngineException("cannot create the scratch database " + name + " on " + near.host() + ":" + near.port() + ": "
                     + PostgresErrors.describe(e), e);
         }
@@ -170,9 +172,9 @@ public class PostgresEngine implements DatabaseEngine {
 
             @Override
             public void close() {
-                try (java.sql.Connection connection = PostgresConnections.open(admin); java.sql.Statement statement = connection.createStatement()) {
-                    statement.execute("DROP DATABASE IF EXISTS \"" + name + "\"");
-                } catch (EngineException | java.sql.SQLException e) {
+                try (Connection connection = PostgresConnections.open(admin); Statement statement = connection.createStatement()) {
+                    statement.execute("DROP DATABASE IF EXISTS " + SqlText.ident(name));
+                } catch (EngineException | SQLException e) {
                     org.jboss.logging.Logger.getLogger(PostgresEngine.class).warnf("could not drop the scratch database %s: %s; drop it by hand",
                             name, e.getMessage());
                 }
