@@ -20,6 +20,8 @@ import java.util.Optional;
 public final class DirectoryLock implements AutoCloseable {
 
     public static final String FILE_NAME = ".dbbackup.lock";
+    /** {@link #fileKey}'s answer on a file system without file identities. */
+    private static final Object NO_KEY = new Object();
 
     private final FileChannel channel;
     private final FileLock lock;
@@ -62,7 +64,8 @@ public final class DirectoryLock implements AutoCloseable {
      */
     public static DirectoryLock acquireFile(Path file, String command, boolean removeOnRelease) throws IOException, HeldException {
         for (int attempt = 1; ; attempt++) {
-            Object opened = fileKey(file);
+            // Only a lock file that is removed again needs its identity checked (two stats, no second descriptor).
+            Object opened = removeOnRelease ? fileKey(file) : NO_KEY;
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             if (opened == null) {
                 opened = fileKey(file); // created by this open (or by a run just before it)
@@ -79,7 +82,7 @@ public final class DirectoryLock implements AutoCloseable {
                 throw new HeldException(holder);
             }
             // Where the file system gives no identity (no inode), the file is simply kept.
-            boolean remove = removeOnRelease && opened != NO_KEY;
+            boolean remove = opened != NO_KEY;
             if (remove && (opened == null || !opened.equals(fileKey(file)))) {
                 lock.release();
                 channel.close();
@@ -96,8 +99,6 @@ public final class DirectoryLock implements AutoCloseable {
             return new DirectoryLock(channel, lock, previous.isEmpty() ? Optional.empty() : Optional.of(previous), remove ? file : null);
         }
     }
-
-    private static final Object NO_KEY = new Object();
 
     /**
      * The device and inode {@code file} names now (from stat, without opening it); null when it does not exist,
