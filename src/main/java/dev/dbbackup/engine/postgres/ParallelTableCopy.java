@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ParallelTableCopy implements AutoCloseable {
 
-    static final int CHUNK = 1 << 16;
-    static final int CHUNKS_PER_TABLE = 32;
+    private static final int CHUNK = 1 << 16;
+    private static final int CHUNKS_PER_TABLE = 32;
     private static final Chunk END = new Chunk(new byte[0], 0);
 
     private final List<DumpObject.TableData> tables;
