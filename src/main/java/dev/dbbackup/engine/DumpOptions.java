@@ -1,13 +1,16 @@
 package dev.dbbackup.engine;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
  * Engine-independent dump options; engines ignore what they do not support.
  * {@code dumper}: which program writes a PostgreSQL dump (the built-in one unless --dumper pg_dump).
+ * {@code spillDirectory}: where --jobs may keep rows read ahead of the writer (null: the system's temporary directory).
  */
 public record DumpOptions(List<String> schemas, List<String> excludeSchemas, List<String> excludeTableData,
-                          boolean noOwner, boolean noPrivileges, int jobs, DumpProgress progress, Dumper dumper) {
+                          boolean noOwner, boolean noPrivileges, int jobs, DumpProgress progress, Dumper dumper,
+                          Path spillDirectory) {
 
     /** --dumper: the built-in JDBC dumper, or the pg_dump found on PATH. */
     public enum Dumper { BUILT_IN, PG_DUMP }
@@ -18,16 +21,26 @@ public record DumpOptions(List<String> schemas, List<String> excludeSchemas, Lis
         this(schemas, excludeSchemas, excludeTableData, noOwner, noPrivileges, jobs, progress, Dumper.BUILT_IN);
     }
 
+    /** The options with the system's temporary directory for --jobs read-ahead. */
+    public DumpOptions(List<String> schemas, List<String> excludeSchemas, List<String> excludeTableData,
+                       boolean noOwner, boolean noPrivileges, int jobs, DumpProgress progress, Dumper dumper) {
+        this(schemas, excludeSchemas, excludeTableData, noOwner, noPrivileges, jobs, progress, dumper, null);
+    }
+
     public static DumpOptions defaults() {
         return new DumpOptions(List.of(), List.of(), List.of(), false, false, 1, DumpProgress.NONE, Dumper.BUILT_IN);
     }
 
+    /** The copy methods below must copy every other component (keep them in step with the record). */
     public DumpOptions withDumper(Dumper other) {
-        return new DumpOptions(schemas, excludeSchemas, excludeTableData, noOwner, noPrivileges, jobs, progress, other);
+        return new DumpOptions(schemas, excludeSchemas, excludeTableData, noOwner, noPrivileges, jobs, progress, other, spillDirectory);
     }
 
-    /** The same options reporting to {@code other}; must copy every other component (keep it in step with the record). */
     public DumpOptions withProgress(DumpProgress other) {
-        return new DumpOptions(schemas, excludeSchemas, excludeTableData, noOwner, noPrivileges, jobs, other, dumper);
+        return new DumpOptions(schemas, excludeSchemas, excludeTableData, noOwner, noPrivileges, jobs, other, dumper, spillDirectory);
+    }
+
+    public DumpOptions withSpillDirectory(Path directory) {
+        return new DumpOptions(schemas, excludeSchemas, excludeTableData, noOwner, noPrivileges, jobs, progress, dumper, directory);
     }
 }

@@ -162,7 +162,10 @@ public class BackupOperation {
         String key;
         try (BackupStore.PendingObject pending = store.create(name.key())) {
             TransferMeter meter = new TransferMeter();
-            DumpOptions metered = withMeter(options, meter);
+            // --jobs reads ahead next to the backups, where the operator made room, rather than in a small /tmp.
+            DumpOptions metered = store instanceof LocalBackupStore localStore && options.spillDirectory() == null
+                    ? withMeter(options, meter).withSpillDirectory(localStore.root())
+                    : withMeter(options, meter);
             if (ProgressDisplay.current().enabled()) {
                 expectLikeLastTime(catalog, source, meter);
             }

@@ -11,51 +11,83 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * --jobs N: worker connections that share the dump's exported snapshot copy the next tables ahead of the
- * writer, each into a bounded buffer, while the writer streams the current table into the one output in
- * dump order.
+ * --jobs N: worker connections that share the dump's exported snapshot copy the next parts ahead of the writer,
+ * while the writer streams the current part into the one output in dump order. A part is a whole table, or a
+ * range of blocks of a large table ({@link TableParts}), so one large table is read over several connections too.
  *
- * <p>Memory is fixed whatever the number and size of the tables: a worker starts a table only when it is
- * among the next N the writer has not finished (so at most N tables hold rows), each table holds at most
- * {@value #CHUNKS_PER_TABLE} chunks of {@value #CHUNK} bytes, and chunk buffers go back to a pool once
- * written, so a long dump makes no garbage of its own: N × ~2 MiB in all.
+ * <p>Memory is fixed whatever the number and size of the tables: a worker starts a part only when it is among
+ * the next {@code window} the writer has not finished, each part holds at most {@value #CHUNKS_PER_PART} chunks of
+ * {@value #CHUNK} bytes in memory, and chunk buffers go back to a pool once written. What a worker reads beyond
+ * that goes to a {@link SpillArea} on disk (bounded, encrypted, deleted on close) when there is one, so it keeps
+ * reading; without one, or once the spill area is full, it waits for the writer. The part the writer is on never
+ * spills: its worker hands its rows over in memory.
  */
 final class ParallelTableCopy implements AutoCloseable {
 
     private static final int CHUNK = 1 << 16;
-    private static final int CHUNKS_PER_TABLE = 32;
+    private static final int CHUNKS_PER_PART = 16;
     private static final Chunk END = new Chunk(new byte[0], 0);
 
+    /** One COPY of a table or of a block range of it; parts of a table are consecutive and in block order. */
+    record Part(int table, String copySql) {
+    }
+
     private final List<DumpObject.TableData> tables;
+    private final List<Part> parts;
     private final List<Task> tasks = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final List<Connection> workers;
+    private final SpillArea spill;
+    private final int window;
     private final AtomicInteger nextTask = new AtomicInteger();
-    /** Buffers written out and free for the next chunk; never more than the tables in flight can hold. */
+    /** Buffers written out and free for the next chunk; never more than the parts in flight can hold. */
     private final BlockingQueue<byte[]> pool;
-    /** Tables before this index are written: workers stay within {@code written + workers} of it. */
+    /** Index of the first part of each table, and one past the last. */
+    private final int[] firstPart;
+    /** Parts before this index are written: workers stay within {@code written + window} of it. */
     private int written;
     private volatile boolean cancelled;
 
-    /** Rows of one table, {@code length} bytes of {@code bytes}. */
+    /** Rows of one part, {@code length} bytes of {@code bytes}. */
     private record Chunk(byte[] bytes, int length) {
     }
 
     private static final class Task {
-        final BlockingQueue<Chunk> chunks = new ArrayBlockingQueue<>(CHUNKS_PER_TABLE);
+        /** Chunks and spill segments, in the order of the rows. */
+        final BlockingQueue<Object> items = new LinkedBlockingQueue<>();
+        final Semaphore memory = new Semaphore(CHUNKS_PER_PART);
+        /** The writer is on this part: hand rows over in memory. */
+        volatile boolean active;
         volatile long rows = -1;
         volatile Exception failure;
     }
 
-    ParallelTableCopy(List<DumpObject.TableData> tables, List<Connection> workers) {
+    /**
+     * @param spill where workers may read ahead beyond memory, or null (then they wait for the writer)
+     */
+    ParallelTableCopy(List<DumpObject.TableData> tables, List<Part> parts, List<Connection> workers, SpillArea spill) {
         this.tables = tables;
+        this.parts = parts;
         this.workers = workers;
-        this.pool = new ArrayBlockingQueue<>(workers.size() * (CHUNKS_PER_TABLE + 1));
-        for (int i = 0; i < tables.size(); i++) {
+        this.spill = spill;
+        // With disk to spill to, workers may finish parts further ahead; memory stays window × CHUNKS_PER_PART chunks.
+        this.window = spill != null ? 2 * workers.size() : workers.size();
+        this.pool = new ArrayBlockingQueue<>(window * CHUNKS_PER_PART + workers.size());
+        this.firstPart = new int[tables.size() + 1];
+        int p = 0;
+        for (int t = 0; t <= tables.size(); t++) {
+            while (p < parts.size() && parts.get(p).table() < t) {
+                p++;
+            }
+            firstPart[t] = p;
+        }
+        for (int i = 0; i < parts.size(); i++) {
             tasks.add(new Task());
         }
         for (int w = 0; w < workers.size(); w++) {
@@ -77,25 +109,25 @@ final class ParallelTableCopy implements AutoCloseable {
                 return;
             }
             Task task = tasks.get(index);
-            DumpObject.TableData table = tables.get(index);
-            ChunkOutput out = new ChunkOutput(task);
+            PartOutput out = new PartOutput(task);
             try {
-                long rows = connection.unwrap(PGConnection.class).getCopyAPI()
-                        .copyOut(table.copyOutSql(), out);
+                long rows = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(parts.get(index).copySql(), out);
                 out.flushChunk();
                 task.rows = rows;
             } catch (SQLException | IOException | RuntimeException e) {
                 task.failure = e;
+            } finally {
+                out.endSegment();
             }
             // The failure, if any, is set before the end mark the writer waits for.
-            offer(task, END);
+            task.items.add(END);
         }
     }
 
-    /** Waits until table {@code index} is among the next {@code workers} tables the writer has not finished. */
+    /** Waits until part {@code index} is among the next {@code window} parts the writer has not finished. */
     private synchronized boolean awaitTurn(int index) {
         try {
-            while (!cancelled && index >= written + workers.size()) {
+            while (!cancelled && index >= written + window) {
                 wait(200);
             }
         } catch (InterruptedException e) {
@@ -110,21 +142,52 @@ final class ParallelTableCopy implements AutoCloseable {
         notifyAll();
     }
 
-    /** Writes the rows of table {@code index} (in dump order) to {@code out}; returns the row count. */
-    long copy(int index, OutputStream out) throws IOException, EngineException {
+    /** Writes the rows of table {@code table} (in dump order) to {@code out}; returns the row count. */
+    long copy(int table, OutputStream out) throws IOException, EngineException {
+        long rows = 0;
+        for (int p = firstPart[table]; p < firstPart[table + 1]; p++) {
+            rows += copyPart(p, out);
+        }
+        return rows;
+    }
+
+    private long copyPart(int index, OutputStream out) throws IOException, EngineException {
         Task task = tasks.get(index);
-        DumpObject.TableData table = tables.get(index);
+        DumpObject.TableData table = tables.get(parts.get(index).table());
+        task.active = true;
+        byte[] spilled = new byte[CHUNK];
+        int[] length = new int[1];
         try {
             while (true) {
-                Chunk chunk = task.chunks.poll(1, TimeUnit.SECONDS);
-                if (chunk == null) {
+                Object item = task.items.poll(1, TimeUnit.SECONDS);
+                if (item == null) {
                     continue;
                 }
-                if (chunk == END) {
+                if (item == END) {
                     break;
                 }
-                out.write(chunk.bytes(), 0, chunk.length());
-                pool.offer(chunk.bytes());
+                if (item instanceof Chunk chunk) {
+                    out.write(chunk.bytes(), 0, chunk.length());
+                    task.memory.release();
+                    pool.offer(chunk.bytes());
+                } else {
+                    try (SpillArea.Segment segment = (SpillArea.Segment) item) {
+                        while (true) {
+                            byte[] rows;
+                            try {
+                                rows = segment.next(spilled, length);
+                            } catch (IOException e) {
+                                throw new EngineException("dump failed while copying the rows of table " + table.rowCountKey() + ": "
+                                        + e.getMessage() + "; no backup was written, run it again", e);
+                            }
+                            if (rows == null) {
+                                break;
+                            }
+                            spilled = rows;
+                            out.write(rows, 0, length[0]);
+                        }
+                    }
+                }
             }
             finished(index);
         } catch (InterruptedException e) {
@@ -139,25 +202,14 @@ final class ParallelTableCopy implements AutoCloseable {
         return task.rows;
     }
 
-    private boolean offer(Task task, Chunk chunk) {
-        try {
-            while (!cancelled) {
-                if (task.chunks.offer(chunk, 200, TimeUnit.MILLISECONDS)) {
-                    return true;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return false;
-    }
-
-    private final class ChunkOutput extends OutputStream {
+    /** A worker's output for one part: chunks in memory while there is room or the writer is on it, else spill segments. */
+    private final class PartOutput extends OutputStream {
         private final Task task;
         private byte[] buffer;
         private int used;
+        private SpillArea.Segment segment;
 
-        ChunkOutput(Task task) {
+        PartOutput(Task task) {
             this.task = task;
         }
 
@@ -188,13 +240,61 @@ final class ParallelTableCopy implements AutoCloseable {
             if (used == 0) {
                 return;
             }
-            if (!offer(task, new Chunk(buffer, used))) {
-                throw new IOException("dump cancelled");
+            try {
+                while (true) {
+                    if (cancelled) {
+                        throw new IOException("dump cancelled");
+                    }
+                    if (!task.active && spillChunk()) {
+                        used = 0;
+                        return;
+                    }
+                    if (task.memory.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                        // Rows after a segment come after all of it.
+                        endSegment();
+                        task.items.add(new Chunk(buffer, used));
+                        buffer = null;
+                        used = 0;
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("dump cancelled", e);
             }
-            buffer = null;
-            used = 0;
         }
 
+        /**
+         * Puts the chunk in the current spill segment, or in a new one once this part's memory is full; false when
+         * it belongs in memory or the spill area cannot take it.
+         */
+        private boolean spillChunk() {
+            if (spill == null) {
+                return false;
+            }
+            if (segment == null) {
+                if (task.memory.availablePermits() > 0) {
+                    return false;
+                }
+                segment = spill.open(used);
+                if (segment == null) {
+                    return false;
+                }
+                task.items.add(segment);
+            }
+            if (segment.append(buffer, used)) {
+                return true;
+            }
+            endSegment();
+            return false;
+        }
+
+        void endSegment() {
+            if (segment != null) {
+                segment.seal();
+                segment = null;
+            }
+        }
     }
 
     @Override
@@ -205,6 +305,13 @@ final class ParallelTableCopy implements AutoCloseable {
                 t.join(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        for (Task task : tasks) {
+            for (Object item : task.items) {
+                if (item instanceof SpillArea.Segment segment) {
+                    segment.close();
+                }
             }
         }
         for (Connection c : workers) {

@@ -5,6 +5,7 @@ import dev.dbbackup.engine.DumpMarkers;
 import dev.dbbackup.engine.DumpOptions;
 import dev.dbbackup.engine.DumpResult;
 import dev.dbbackup.engine.EngineException;
+import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
@@ -12,6 +13,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,6 +32,12 @@ import java.util.Map;
 final class PostgresDumper {
 
     static final int OLDEST_SUPPORTED = 120000;
+    /** Bytes of table per --jobs part (default 256 MiB). */
+    static final String PART_SIZE_PROPERTY = "dbbackup.jobs.part-size";
+    /** Most bytes --jobs keeps on disk ahead of the writer (default 4 GiB, never more than a quarter of the free space). */
+    static final String SPILL_LIMIT_PROPERTY = "dbbackup.jobs.spill-limit";
+    private static final long DEFAULT_SPILL_LIMIT = 4L << 30;
+    private static final Logger LOG = Logger.getLogger(PostgresDumper.class);
     private static final int LARGE_OBJECT_CHUNK = 128 * 1024;
 
     private final DatabaseUrl source;
@@ -83,9 +91,7 @@ final class PostgresDumper {
                 tables.add(o.data);
             }
         }
-        try (ParallelTableCopy parallel = options.jobs() > 1 && tables.size() > 1
-                ? new ParallelTableCopy(tables, workerConnections(connection, version, Math.min(options.jobs(), tables.size())))
-                : null) {
+        try (ParallelTableCopy parallel = parallelCopy(connection, version, tables)) {
             int tableIndex = 0;
             for (DumpObject o : ordered) {
                 switch (o.kind) {
@@ -205,6 +211,49 @@ final class PostgresDumper {
             sb.append(statement).append("\n\n");
         }
         write(out, sb.toString());
+    }
+
+    /**
+     * --jobs N: the tables (large ones in block ranges) read over N connections on the dump's snapshot, reading ahead
+     * into a spill area when one can be made; null for one connection.
+     */
+    private ParallelTableCopy parallelCopy(Connection connection, int version, List<DumpObject.TableData> tables) throws EngineException {
+        if (options.jobs() < 2 || tables.isEmpty()) {
+            return null;
+        }
+        List<ParallelTableCopy.Part> parts;
+        try {
+            parts = TableParts.plan(connection, version, tables, sizeProperty(PART_SIZE_PROPERTY, TableParts.DEFAULT_PART_BYTES));
+        } catch (SQLException e) {
+            throw new EngineException("--jobs: could not read the table sizes of '" + source.database() + "': "
+                    + PostgresErrors.describe(e) + "; run with --jobs 1", e);
+        }
+        if (parts.size() < 2) {
+            return null;
+        }
+        if (parts.size() > tables.size()) {
+            LOG.debugf("--jobs %d: %d tables read in %d parts", options.jobs(), tables.size(), parts.size());
+        }
+        Path directory = options.spillDirectory() != null ? options.spillDirectory() : Path.of(System.getProperty("java.io.tmpdir"));
+        SpillArea spill = SpillArea.create(directory, sizeProperty(SPILL_LIMIT_PROPERTY, DEFAULT_SPILL_LIMIT));
+        if (spill == null) {
+            LOG.debugf("--jobs: no room to read ahead on disk in %s; the workers wait for the writer", directory);
+        }
+        return new ParallelTableCopy(tables, parts, workerConnections(connection, version, Math.min(options.jobs(), parts.size())), spill);
+    }
+
+    /** A size in bytes from a system property (for tuning and tests), or the default. */
+    private static long sizeProperty(String name, long fallback) {
+        String value = System.getProperty(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            LOG.warnf("ignoring %s=%s: not a number of bytes", name, value);
+            return fallback;
+        }
     }
 
     /**

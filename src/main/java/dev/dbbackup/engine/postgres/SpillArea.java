@@ -1,0 +1,290 @@
+package dev.dbbackup.engine.postgres;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Set;
+import java.util.UUID;
+import javax.crypto.Cipher;
+import javax.crypto.KeyGenerator;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+
+/**
+ * Temporary disk space for --jobs: rows a worker connection reads ahead of the writer go into spill segments
+ * once its in-memory share is full, so large tables are really read in parallel while memory stays fixed.
+ *
+ * <ul>
+ *   <li>Bounded: the segments alive at any time hold at most {@code limit} bytes; past that a worker waits.</li>
+ *   <li>Nothing is left behind: a segment is opened with DELETE_ON_CLOSE, which on Linux and macOS unlinks the
+ *   file right after it is created, so even a killed run leaves no file; it is readable only by this process.</li>
+ *   <li>Private and checked: every record is sealed with AES-GCM under a key made for this dump and never
+ *   written anywhere, with a nonce of (segment, record number); a record read back that was changed, lost or
+ *   reordered on disk fails the dump instead of entering the backup.</li>
+ * </ul>
+ */
+final class SpillArea {
+
+    private static final int TAG_BITS = 128;
+    private static final int TAG_BYTES = TAG_BITS / 8;
+    private static final int HEADER = Integer.BYTES;
+
+    private final Path directory;
+    private final long limit;
+    private final SecretKey key;
+    private long reserved;
+    private long peak;
+    private int segments;
+    private volatile String failure;
+
+    private SpillArea(Path directory, long limit, SecretKey key) {
+        this.directory = directory;
+        this.limit = limit;
+        this.key = key;
+    }
+
+    /**
+     * A spill area in {@code directory} of at most {@code limit} bytes, and never more than a quarter of the space
+     * free there now; null when there is no room or no key (then workers just wait for the writer).
+     */
+    static SpillArea create(Path directory, long limit) {
+        try {
+            long usable = Files.getFileStore(directory).getUsableSpace();
+            long bound = Math.min(limit, usable / 4);
+            if (bound < (1 << 20)) {
+                return null;
+            }
+            KeyGenerator generator = KeyGenerator.getInstance("AES");
+            generator.init(256, new SecureRandom());
+            return new SpillArea(directory, bound, generator.generateKey());
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    long limit() {
+        return limit;
+    }
+
+    /** The most bytes the segments held at one time. */
+    synchronized long peak() {
+        return peak;
+    }
+
+    /** Why spilling stopped early (a full disk, ...), or null. */
+    String failure() {
+        return failure;
+    }
+
+    private synchronized boolean reserve(long bytes) {
+        if (reserved + bytes > limit) {
+            return false;
+        }
+        reserved += bytes;
+        peak = Math.max(peak, reserved);
+        return true;
+    }
+
+    private synchronized void release(long bytes) {
+        reserved -= bytes;
+        notifyAll();
+    }
+
+    /** A new, empty segment; null when there is no room for a first record of {@code bytes} or the file cannot be made. */
+    Segment open(int bytes) {
+        if (failure != null) {
+            return null;
+        }
+        int id;
+        synchronized (this) {
+            if (reserved + HEADER + bytes + TAG_BYTES > limit) {
+                return null;
+            }
+            id = ++segments;
+        }
+        Path file = directory.resolve(".dbbackup-tmp-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID() + ".spill");
+        try {
+            FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE), ownerOnly(file));
+            return new Segment(channel, id);
+        } catch (IOException | RuntimeException e) {
+            failure = "could not create a spill file in " + directory + ": " + e.getMessage();
+            return null;
+        }
+    }
+
+    private static FileAttribute<?>[] ownerOnly(Path file) {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
+        }
+        return new FileAttribute<?>[0];
+    }
+
+    /**
+     * One run of rows on disk, written by one worker and read once, in order, by the writer, possibly while it is
+     * still being written. Records: a 4-byte length, then the sealed bytes (plaintext length + 16).
+     */
+    final class Segment implements AutoCloseable {
+        private final FileChannel channel;
+        private final int id;
+        private final Cipher cipher;
+        /** One each for the worker (writing) and the writer (reading), which use the segment at the same time. */
+        private final ByteBuffer writeHeader = ByteBuffer.allocate(HEADER);
+        private final ByteBuffer readHeader = ByteBuffer.allocate(HEADER);
+        private byte[] sealed = new byte[0];
+        private long writeRecords;
+        private long readRecords;
+        private long readPosition;
+        /** Bytes of complete records; only the writer thread reads past a record once it is counted here. */
+        private volatile long written;
+        private volatile boolean closedForWriting;
+        private long held;
+        private boolean closed;
+
+        private Segment(FileChannel channel, int id) throws IOException {
+            this.channel = channel;
+            this.id = id;
+            try {
+                this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            } catch (GeneralSecurityException e) {
+                throw new IOException("AES-GCM is not available: " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * Appends {@code length} bytes; false when the area is full or the disk refused them (the segment is then
+         * sealed and the caller keeps the bytes).
+         */
+        boolean append(byte[] bytes, int length) {
+            long size = HEADER + length + TAG_BYTES;
+            if (closedForWriting || !reserve(size)) {
+                return false;
+            }
+            try {
+                if (sealed.length < length + TAG_BYTES) {
+                    sealed = new byte[length + TAG_BYTES];
+                }
+                cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce(writeRecords)));
+                int n = cipher.doFinal(bytes, 0, length, sealed, 0);
+                writeHeader.clear();
+                writeHeader.putInt(0, n);
+                long position = written;
+                position += writeFully(writeHeader, position);
+                writeFully(ByteBuffer.wrap(sealed, 0, n), position);
+                writeRecords++;
+                synchronized (this) {
+                    held += size;
+                    written += size;
+                    notifyAll();
+                }
+                return true;
+            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                release(size);
+                failure = "spilling rows to " + directory + " failed (" + e.getMessage() + "); the workers now wait for the writer instead";
+                seal();
+                return false;
+            }
+        }
+
+        private int writeFully(ByteBuffer buffer, long position) throws IOException {
+            int total = 0;
+            while (buffer.hasRemaining()) {
+                total += channel.write(buffer, position + total);
+            }
+            return total;
+        }
+
+        /** No more records; the reader ends once it has read what is there. */
+        void seal() {
+            synchronized (this) {
+                closedForWriting = true;
+                notifyAll();
+            }
+        }
+
+        /**
+         * Reads the next record into {@code into} (grown as needed; returned) and sets {@code length[0]};
+         * returns null at the end. Waits while the worker is still writing.
+         */
+        byte[] next(byte[] into, int[] length) throws IOException {
+            synchronized (this) {
+                while (readPosition >= written && !closedForWriting) {
+                    try {
+                        wait(200);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted while reading spilled rows");
+                    }
+                }
+                if (readPosition >= written) {
+                    return null;
+                }
+            }
+            readHeader.clear();
+            readFully(readHeader, readPosition);
+            int n = readHeader.getInt(0);
+            if (n < TAG_BYTES || readPosition + HEADER + n > written) {
+                throw new IOException("a spill file of this dump was damaged on disk (record " + readRecords + " of segment " + id + ")");
+            }
+            byte[] record = new byte[n];
+            readFully(ByteBuffer.wrap(record), readPosition + HEADER);
+            byte[] plain = into.length >= n - TAG_BYTES ? into : new byte[n - TAG_BYTES];
+            try {
+                Cipher decrypt = Cipher.getInstance("AES/GCM/NoPadding");
+                decrypt.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce(readRecords)));
+                length[0] = decrypt.doFinal(record, 0, n, plain, 0);
+            } catch (GeneralSecurityException e) {
+                throw new IOException("a spill file of this dump was changed on disk (record " + readRecords + " of segment " + id
+                        + " does not authenticate)", e);
+            }
+            readRecords++;
+            readPosition += HEADER + n;
+            return plain;
+        }
+
+        private void readFully(ByteBuffer buffer, long position) throws IOException {
+            int total = 0;
+            while (buffer.hasRemaining()) {
+                int n = channel.read(buffer, position + total);
+                if (n < 0) {
+                    throw new IOException("a spill file of this dump is shorter than what was written to it");
+                }
+                total += n;
+            }
+        }
+
+        private byte[] nonce(long record) {
+            return ByteBuffer.allocate(12).putInt(id).putLong(record).array();
+        }
+
+        /** Closes (and so deletes) the file and gives its space back. */
+        @Override
+        public void close() {
+            long space;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                closedForWriting = true;
+                space = held;
+                held = 0;
+                notifyAll();
+            }
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // deleted on close either way
+            }
+            release(space);
+        }
+    }
+}
