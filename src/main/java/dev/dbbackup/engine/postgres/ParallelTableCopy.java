@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Memory is fixed whatever the number and size of the tables: a worker starts a part only when it is among
  * the next {@code window} the writer has not finished, each part holds at most {@value #CHUNKS_PER_PART} chunks of
  * {@value #CHUNK} bytes in memory, and chunk buffers go back to a pool once written. What a worker reads beyond
- * that goes to a {@link SpillArea} on disk (bounded, encrypted, deleted on close) when there is one, so it keeps
- * reading; without one, or once the spill area is full, it waits for the writer. The part the writer is on never
+ * that goes to a {@link SpillArea} on disk (bounded, encrypted, deleted on close) when there is one and the writer
+ * has lately been waiting for rows, so it keeps reading; otherwise (no spill area, the area full, or a writer busy
+ * compressing, which reading ahead cannot speed up) it waits for the writer. The part the writer is on never
  * spills: its worker hands its rows over in memory.
  */
 final class ParallelTableCopy implements AutoCloseable {
@@ -53,6 +54,13 @@ final class ParallelTableCopy implements AutoCloseable {
     /** Parts before this index are written: workers stay within {@code written + window} of it. */
     private int written;
     private volatile boolean cancelled;
+    /** How often the writer lately found no rows waiting (a moving average, 0..1); the writer thread's own. */
+    private double starvation;
+    /**
+     * The writer waits for rows: reading is the bottleneck, so reading ahead on disk pays. When the writer is the
+     * bottleneck (compression on few cores) every spilled byte would only be written and read once more.
+     */
+    private volatile boolean readBound;
 
     /** Rows of one part, {@code length} bytes of {@code bytes}. */
     private record Chunk(byte[] bytes, int length) {
@@ -159,9 +167,10 @@ final class ParallelTableCopy implements AutoCloseable {
         int[] length = new int[1];
         try {
             while (true) {
-                Object item = task.items.poll(1, TimeUnit.SECONDS);
-                if (item == null) {
-                    continue;
+                Object item = task.items.poll();
+                fed(item != null);
+                while (item == null) {
+                    item = task.items.poll(1, TimeUnit.SECONDS);
                 }
                 if (item == END) {
                     break;
@@ -200,6 +209,11 @@ final class ParallelTableCopy implements AutoCloseable {
                     + "; no backup was written, run it again", task.failure);
         }
         return task.rows;
+    }
+
+    private void fed(boolean rowsWereWaiting) {
+        starvation = starvation * 0.98 + (rowsWereWaiting ? 0 : 0.02);
+        readBound = starvation > 0.1;
     }
 
     /** A worker's output for one part: chunks in memory while there is room or the writer is on it, else spill segments. */
@@ -245,7 +259,7 @@ final class ParallelTableCopy implements AutoCloseable {
                     if (cancelled) {
                         throw new IOException("dump cancelled");
                     }
-                    if (!task.active && spillChunk()) {
+                    if (!task.active && readBound && spillChunk()) {
                         used = 0;
                         return;
                     }

@@ -13,10 +13,11 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Set;
 import java.util.UUID;
+import java.util.zip.CRC32C;
 import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
 
 /**
  * Temporary disk space for --jobs: rows a worker connection reads ahead of the writer go into spill segments
@@ -26,16 +27,18 @@ import javax.crypto.spec.GCMParameterSpec;
  *   <li>Bounded: the segments alive at any time hold at most {@code limit} bytes; past that a worker waits.</li>
  *   <li>Nothing is left behind: a segment is opened with DELETE_ON_CLOSE, which on Linux and macOS unlinks the
  *   file right after it is created, so even a killed run leaves no file; it is readable only by this process.</li>
- *   <li>Private and checked: every record is sealed with AES-GCM under a key made for this dump and never
- *   written anywhere, with a nonce of (segment, record number); a record read back that was changed, lost or
- *   reordered on disk fails the dump instead of entering the backup.</li>
+ *   <li>Private and checked: every record is encrypted (AES-CTR under a key made for this dump and never written
+ *   anywhere; the counter starts at (segment, record number), so no key stream is used twice) and carries the
+ *   CRC-32C of what was written; a record that comes back different fails the dump instead of entering the backup.
+ *   (AES-GCM would authenticate too, but costs ~2 s of CPU before the JIT compiles it; CTR and CRC-32C are
+ *   compiled to AES-NI and CRC32 instructions almost at once. Only this process can open the unlinked file.)</li>
  * </ul>
  */
 final class SpillArea {
 
-    private static final int TAG_BITS = 128;
-    private static final int TAG_BYTES = TAG_BITS / 8;
-    private static final int HEADER = Integer.BYTES;
+    private static final String CIPHER = "AES/CTR/NoPadding";
+    /** Length and CRC-32C of the record's encrypted bytes. */
+    private static final int HEADER = 2 * Integer.BYTES;
 
     private final Path directory;
     private final long limit;
@@ -105,7 +108,7 @@ final class SpillArea {
         }
         int id;
         synchronized (this) {
-            if (reserved + HEADER + bytes + TAG_BYTES > limit) {
+            if (reserved + HEADER + bytes > limit) {
                 return null;
             }
             id = ++segments;
@@ -130,16 +133,20 @@ final class SpillArea {
 
     /**
      * One run of rows on disk, written by one worker and read once, in order, by the writer, possibly while it is
-     * still being written. Records: a 4-byte length, then the sealed bytes (plaintext length + 16).
+     * still being written. Records: a 4-byte length and a 4-byte CRC-32C, then the encrypted bytes.
      */
     final class Segment implements AutoCloseable {
         private final FileChannel channel;
         private final int id;
-        private final Cipher cipher;
+        private final Cipher encrypt;
+        private final Cipher decrypt;
+        private final CRC32C writeCrc = new CRC32C();
+        private final CRC32C readCrc = new CRC32C();
         /** One each for the worker (writing) and the writer (reading), which use the segment at the same time. */
         private final ByteBuffer writeHeader = ByteBuffer.allocate(HEADER);
         private final ByteBuffer readHeader = ByteBuffer.allocate(HEADER);
-        private byte[] sealed = new byte[0];
+        private byte[] encrypted = new byte[0];
+        private byte[] record = new byte[0];
         private long writeRecords;
         private long readRecords;
         private long readPosition;
@@ -153,9 +160,10 @@ final class SpillArea {
             this.channel = channel;
             this.id = id;
             try {
-                this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
+                this.encrypt = Cipher.getInstance(CIPHER);
+                this.decrypt = Cipher.getInstance(CIPHER);
             } catch (GeneralSecurityException e) {
-                throw new IOException("AES-GCM is not available: " + e.getMessage(), e);
+                throw new IOException("AES-CTR is not available: " + e.getMessage(), e);
             }
         }
 
@@ -164,21 +172,23 @@ final class SpillArea {
          * sealed and the caller keeps the bytes).
          */
         boolean append(byte[] bytes, int length) {
-            long size = HEADER + length + TAG_BYTES;
+            long size = HEADER + length;
             if (closedForWriting || !reserve(size)) {
                 return false;
             }
             try {
-                if (sealed.length < length + TAG_BYTES) {
-                    sealed = new byte[length + TAG_BYTES];
+                if (encrypted.length < length) {
+                    encrypted = new byte[length];
                 }
-                cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce(writeRecords)));
-                int n = cipher.doFinal(bytes, 0, length, sealed, 0);
+                encrypt.init(Cipher.ENCRYPT_MODE, key, counter(writeRecords));
+                int n = encrypt.doFinal(bytes, 0, length, encrypted, 0);
+                writeCrc.reset();
+                writeCrc.update(encrypted, 0, n);
                 writeHeader.clear();
-                writeHeader.putInt(0, n);
+                writeHeader.putInt(0, n).putInt(Integer.BYTES, (int) writeCrc.getValue());
                 long position = written;
                 position += writeFully(writeHeader, position);
-                writeFully(ByteBuffer.wrap(sealed, 0, n), position);
+                writeFully(ByteBuffer.wrap(encrypted, 0, n), position);
                 writeRecords++;
                 synchronized (this) {
                     held += size;
@@ -231,23 +241,33 @@ final class SpillArea {
             readHeader.clear();
             readFully(readHeader, readPosition);
             int n = readHeader.getInt(0);
-            if (n < TAG_BYTES || readPosition + HEADER + n > written) {
-                throw new IOException("a spill file of this dump was damaged on disk (record " + readRecords + " of segment " + id + ")");
+            if (n < 0 || readPosition + HEADER + n > written) {
+                throw damaged();
             }
-            byte[] record = new byte[n];
-            readFully(ByteBuffer.wrap(record), readPosition + HEADER);
-            byte[] plain = into.length >= n - TAG_BYTES ? into : new byte[n - TAG_BYTES];
+            if (record.length < n) {
+                record = new byte[n];
+            }
+            readFully(ByteBuffer.wrap(record, 0, n), readPosition + HEADER);
+            readCrc.reset();
+            readCrc.update(record, 0, n);
+            if ((int) readCrc.getValue() != readHeader.getInt(Integer.BYTES)) {
+                throw damaged();
+            }
+            byte[] plain = into.length >= n ? into : new byte[n];
             try {
-                Cipher decrypt = Cipher.getInstance("AES/GCM/NoPadding");
-                decrypt.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce(readRecords)));
+                decrypt.init(Cipher.DECRYPT_MODE, key, counter(readRecords));
                 length[0] = decrypt.doFinal(record, 0, n, plain, 0);
             } catch (GeneralSecurityException e) {
-                throw new IOException("a spill file of this dump was changed on disk (record " + readRecords + " of segment " + id
-                        + " does not authenticate)", e);
+                throw new IOException("could not decrypt spilled rows: " + e.getMessage(), e);
             }
             readRecords++;
             readPosition += HEADER + n;
             return plain;
+        }
+
+        private IOException damaged() {
+            return new IOException("rows spilled to " + directory + " came back changed (record " + readRecords + " of spill segment "
+                    + id + " fails its checksum): the disk or the file system damaged them");
         }
 
         private void readFully(ByteBuffer buffer, long position) throws IOException {
@@ -261,8 +281,9 @@ final class SpillArea {
             }
         }
 
-        private byte[] nonce(long record) {
-            return ByteBuffer.allocate(12).putInt(id).putLong(record).array();
+        /** The first counter block of a record: segment and record number, then 32 bits of block counter. */
+        private IvParameterSpec counter(long record) {
+            return new IvParameterSpec(ByteBuffer.allocate(16).putInt(id).putLong(record).array());
         }
 
         /** Closes (and so deletes) the file and gives its space back. */

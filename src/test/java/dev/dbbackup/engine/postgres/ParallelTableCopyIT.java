@@ -102,9 +102,17 @@ class ParallelTableCopyIT {
         return workers;
     }
 
-    /** A writer slower than the readers, as a compressor on few cores is: each write of the rows waits a little. */
-    private static final class SlowOutput extends OutputStream {
+    /**
+     * A writer that first waits for rows (reading is the bottleneck, so reading ahead pays) and then, after
+     * {@code fastBytes}, gets slower than the readers, as a compressor on few cores is: each write waits a little.
+     */
+    private static final class PacedOutput extends OutputStream {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final long fastBytes;
+
+        PacedOutput(long fastBytes) {
+            this.fastBytes = fastBytes;
+        }
 
         @Override
         public void write(int b) {
@@ -113,10 +121,12 @@ class ParallelTableCopyIT {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            try {
-                Thread.sleep(3);
-            } catch (InterruptedException e) {
-                throw new IOException(e);
+            if (bytes.size() > fastBytes) {
+                try {
+                    Thread.sleep(3);
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
             }
             bytes.write(b, off, len);
         }
@@ -142,11 +152,11 @@ class ParallelTableCopyIT {
     }
 
     @Test
-    void workersReadAheadOnDiskWhileTheWriterIsSlowAndTheBytesAreThoseOfOneConnection() throws Exception {
+    void workersReadAheadOnDiskWhenReadingIsTheBottleneckAndTheBytesAreThoseOfOneConnection() throws Exception {
         List<DumpObject.TableData> tables = tables();
         SpillArea spill = SpillArea.create(spillDir, 256L * MB);
         assertNotNull(spill);
-        SlowOutput out = new SlowOutput();
+        PacedOutput out = new PacedOutput(4L * MB);
         long rows = 0;
         try (Connection c = server.connect(database);
              ParallelTableCopy copy = new ParallelTableCopy(tables, TableParts.plan(c, server.major() * 10000, tables, 2 * MB),
@@ -162,17 +172,34 @@ class ParallelTableCopyIT {
         assertEquals(expected.size(), out.bytes.size());
         assertTrue(java.util.Arrays.equals(expected.toByteArray(), out.bytes.toByteArray()), "the same rows in the same order");
         assertEquals(50 + 120000 - 120000 / 7, rows);
-        assertTrue(spill.peak() > 4 * MB, "the workers read ahead on disk: " + spill.peak());
+        assertTrue(spill.peak() > MB, "the workers read ahead on disk: " + spill.peak());
         try (var files = Files.list(spillDir)) {
             assertEquals(0, files.count(), "nothing is left in the spill directory");
         }
     }
 
     @Test
+    void aWriterThatIsTheBottleneckFromTheStartIsNotReadAheadOnDisk() throws Exception {
+        List<DumpObject.TableData> tables = tables();
+        SpillArea spill = SpillArea.create(spillDir, 256L * MB);
+        PacedOutput out = new PacedOutput(0);
+        try (Connection c = server.connect(database);
+             ParallelTableCopy copy = new ParallelTableCopy(tables, TableParts.plan(c, server.major() * 10000, tables, 2 * MB),
+                     workers(3), spill)) {
+            for (int t = 0; t < tables.size(); t++) {
+                copy.copy(t, out);
+            }
+        }
+        assertEquals(0, spill.peak(), "reading ahead cannot speed up a writer that never waits for rows: nothing spilled");
+        assertTrue(java.util.Arrays.equals(oneConnection(tables.get(1)),
+                java.util.Arrays.copyOfRange(out.bytes.toByteArray(), oneConnection(tables.get(0)).length, out.bytes.size())));
+    }
+
+    @Test
     void aSmallSpillLimitIsNeverExceededAndTheWorkersThenWait() throws Exception {
         List<DumpObject.TableData> tables = tables();
         SpillArea spill = SpillArea.create(spillDir, 3L * MB);
-        SlowOutput out = new SlowOutput();
+        PacedOutput out = new PacedOutput(4L * MB);
         try (Connection c = server.connect(database);
              ParallelTableCopy copy = new ParallelTableCopy(tables, TableParts.plan(c, server.major() * 10000, tables, 2 * MB),
                      workers(4), spill)) {
@@ -203,7 +230,7 @@ class ParallelTableCopyIT {
         assertTrue(sql.startsWith("COPY (SELECT id, "), sql);
         parts.set(last, new ParallelTableCopy.Part(1, sql.replace("SELECT id, ", "SELECT 1 / (id - 119999) + id, ")));
         SpillArea spill = SpillArea.create(spillDir, 256L * MB);
-        SlowOutput out = new SlowOutput();
+        PacedOutput out = new PacedOutput(4L * MB);
         EngineException e;
         try (ParallelTableCopy copy = new ParallelTableCopy(tables, parts, workers(3), spill)) {
             copy.copy(0, out);

@@ -98,7 +98,7 @@ class SpillAreaTest {
         writer.join();
         assertNull(failure.get());
         assertArrayEquals(expected.toByteArray(), read);
-        assertTrue(area.peak() > expected.size(), "records are counted with their headers and tags");
+        assertTrue(area.peak() > expected.size(), "records are counted with their headers");
 
         segment.close();
         assertEquals(0, Files.list(dir).count());
@@ -115,7 +115,7 @@ class SpillAreaTest {
         while (first.append(chunk, chunk.length)) {
             accepted++;
         }
-        assertEquals(31, accepted, "2 MiB holds 31 records of 64 KiB with their headers and tags");
+        assertEquals(31, accepted, "2 MiB holds 31 records of 64 KiB with their headers");
         assertNull(area.open(chunk.length), "no new segment while the area is full");
         assertTrue(area.peak() <= area.limit());
         assertNull(area.failure(), "a full area is not a failure: the worker waits for the writer");
@@ -160,7 +160,7 @@ class SpillAreaTest {
         int[] length = new int[1];
         assertNotNull(segment.next(buffer, length), "the first record is intact");
         IOException e = assertThrows(IOException.class, () -> segment.next(buffer, length));
-        assertTrue(e.getMessage().contains("changed on disk"), e.getMessage());
+        assertTrue(e.getMessage().contains("came back changed"), e.getMessage());
         segment.close();
     }
 
