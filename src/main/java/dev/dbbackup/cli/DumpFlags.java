@@ -26,7 +26,7 @@ public class DumpFlags {
     @Option(names = "--no-privileges", description = "Write no GRANT/REVOKE statements.")
     boolean noPrivileges;
 
-    @Option(names = "--jobs", paramLabel = "N", defaultValue = "1", description = "Copy tables over N connections sharing one snapshot (default 1).")
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "1", description = "PostgreSQL: copy tables, and block ranges of large tables (server 14+), over N connections sharing one snapshot (default 1).")
     int jobs;
 
     @Option(names = "--dumper", paramLabel = "DUMPER", defaultValue = "builtin",
