@@ -1,6 +1,7 @@
 package dev.dbbackup.engine.postgres;
 
 import dev.dbbackup.engine.EngineException;
+import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 
 import java.io.IOException;
@@ -31,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ParallelTableCopy implements AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(ParallelTableCopy.class);
     private static final int CHUNK = 1 << 16;
     private static final int CHUNKS_PER_PART = 16;
     private static final Chunk END = new Chunk(new byte[0], 0);
@@ -327,6 +329,12 @@ final class ParallelTableCopy implements AutoCloseable {
                     segment.close();
                 }
             }
+        }
+        if (spill != null) {
+            if (spill.failure() != null) {
+                LOG.warnf("--jobs: %s", spill.failure());
+            }
+            LOG.debugf("--jobs: read ahead up to %d MiB on disk (limit %d MiB)", spill.peak() >> 20, spill.limit() >> 20);
         }
         for (Connection c : workers) {
             try {
