@@ -63,6 +63,8 @@ final class ParallelTableCopy implements AutoCloseable {
      * bottleneck (compression on few cores) every spilled byte would only be written and read once more.
      */
     private volatile boolean readBound;
+    /** The writer's buffer for rows read back from the spill area. */
+    private byte[] spillBuffer = new byte[0];
 
     /** Rows of one part, {@code length} bytes of {@code bytes}. */
     private record Chunk(byte[] bytes, int length) {
@@ -75,7 +77,7 @@ final class ParallelTableCopy implements AutoCloseable {
         /** The writer is on this part: hand rows over in memory. */
         volatile boolean active;
         volatile long rows = -1;
-        volatile Exception failure;
+        volatile Throwable failure;
     }
 
     /**
@@ -124,13 +126,13 @@ final class ParallelTableCopy implements AutoCloseable {
                 long rows = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(parts.get(index).copySql(), out);
                 out.flushChunk();
                 task.rows = rows;
-            } catch (SQLException | IOException | RuntimeException e) {
+            } catch (Throwable e) {
                 task.failure = e;
             } finally {
                 out.endSegment();
+                // The failure, if any, is set before the end mark the writer waits for, which always comes.
+                task.items.add(END);
             }
-            // The failure, if any, is set before the end mark the writer waits for.
-            task.items.add(END);
         }
     }
 
@@ -165,7 +167,6 @@ final class ParallelTableCopy implements AutoCloseable {
         Task task = tasks.get(index);
         DumpObject.TableData table = tables.get(parts.get(index).table());
         task.active = true;
-        byte[] spilled = new byte[CHUNK];
         int[] length = new int[1];
         try {
             while (true) {
@@ -186,7 +187,7 @@ final class ParallelTableCopy implements AutoCloseable {
                         while (true) {
                             byte[] rows;
                             try {
-                                rows = segment.next(spilled, length);
+                                rows = segment.next(spillBuffer, length);
                             } catch (IOException e) {
                                 throw new EngineException("dump failed while copying the rows of table " + table.rowCountKey() + ": "
                                         + e.getMessage() + "; no backup was written, run it again", e);
@@ -194,7 +195,7 @@ final class ParallelTableCopy implements AutoCloseable {
                             if (rows == null) {
                                 break;
                             }
-                            spilled = rows;
+                            spillBuffer = rows;
                             out.write(rows, 0, length[0]);
                         }
                     }
