@@ -1,16 +1,15 @@
 package dev.dbbackup.engine;
 
-import java.nio.file.Path;
 import java.util.List;
 
 /**
  * Engine-independent dump options; engines ignore what they do not support.
  * {@code dumper}: which program writes a PostgreSQL dump (the built-in one unless --dumper pg_dump).
- * {@code spillDirectory}: where --jobs may keep rows read ahead of the writer (null: the system's temporary directory).
+ * {@code readAhead}: where --jobs may keep rows read ahead of the writer beyond memory (null: nowhere, workers wait).
  */
 public record DumpOptions(List<String> schemas, List<String> excludeSchemas, List<String> excludeTableData,
                           boolean noOwner, boolean noPrivileges, int jobs, DumpProgress progress, Dumper dumper,
-                          Path spillDirectory) {
+                          ReadAheadSpace readAhead) {
 
     /** --dumper: the built-in JDBC dumper, or the pg_dump found on PATH. */
     public enum Dumper { BUILT_IN, PG_DUMP }
@@ -21,7 +20,7 @@ public record DumpOptions(List<String> schemas, List<String> excludeSchemas, Lis
         this(schemas, excludeSchemas, excludeTableData, noOwner, noPrivileges, jobs, progress, Dumper.BUILT_IN);
     }
 
-    /** The options with the system's temporary directory for --jobs read-ahead. */
+    /** The options without room to read ahead beyond memory. */
     public DumpOptions(List<String> schemas, List<String> excludeSchemas, List<String> excludeTableData,
                        boolean noOwner, boolean noPrivileges, int jobs, DumpProgress progress, Dumper dumper) {
         this(schemas, excludeSchemas, excludeTableData, noOwner, noPrivileges, jobs, progress, dumper, null);
@@ -33,14 +32,14 @@ public record DumpOptions(List<String> schemas, List<String> excludeSchemas, Lis
 
     /** The copy methods below must copy every other component (keep them in step with the record). */
     public DumpOptions withDumper(Dumper other) {
-        return new DumpOptions(schemas, excludeSchemas, excludeTableData, noOwner, noPrivileges, jobs, progress, other, spillDirectory);
+        return new DumpOptions(schemas, excludeSchemas, excludeTableData, noOwner, noPrivileges, jobs, progress, other, readAhead);
     }
 
     public DumpOptions withProgress(DumpProgress other) {
-        return new DumpOptions(schemas, excludeSchemas, excludeTableData, noOwner, noPrivileges, jobs, other, dumper, spillDirectory);
+        return new DumpOptions(schemas, excludeSchemas, excludeTableData, noOwner, noPrivileges, jobs, other, dumper, readAhead);
     }
 
-    public DumpOptions withSpillDirectory(Path directory) {
-        return new DumpOptions(schemas, excludeSchemas, excludeTableData, noOwner, noPrivileges, jobs, progress, dumper, directory);
+    public DumpOptions withReadAhead(ReadAheadSpace space) {
+        return new DumpOptions(schemas, excludeSchemas, excludeTableData, noOwner, noPrivileges, jobs, progress, dumper, space);
     }
 }

@@ -16,6 +16,7 @@ import dev.dbbackup.engine.EngineException;
 import dev.dbbackup.engine.TargetState;
 import dev.dbbackup.pipeline.Compression;
 import dev.dbbackup.pipeline.DumpWriter;
+import dev.dbbackup.pipeline.SpillArea;
 import dev.dbbackup.pipeline.ProgressDisplay;
 import dev.dbbackup.pipeline.TransferMeter;
 import dev.dbbackup.pipeline.crypto.Encryption;
@@ -28,6 +29,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -162,10 +164,7 @@ public class BackupOperation {
         String key;
         try (BackupStore.PendingObject pending = store.create(name.key())) {
             TransferMeter meter = new TransferMeter();
-            // --jobs reads ahead next to the backups, where the operator made room, rather than in a small /tmp.
-            DumpOptions metered = store instanceof LocalBackupStore localStore && options.spillDirectory() == null
-                    ? withMeter(options, meter).withSpillDirectory(localStore.root())
-                    : withMeter(options, meter);
+            DumpOptions metered = withReadAhead(withMeter(options, meter), store);
             if (ProgressDisplay.current().enabled()) {
                 expectLikeLastTime(catalog, source, meter);
             }
@@ -249,6 +248,23 @@ public class BackupOperation {
     }
 
     /** The engine's per-table progress also feeds the progress display. */
+    /**
+     * --jobs may read ahead on disk: next to the backups, where the operator made room, rather than in a small /tmp
+     * (there only when the backups go offsite alone).
+     */
+    private static DumpOptions withReadAhead(DumpOptions options, BackupStore store) {
+        if (options.jobs() < 2 || options.readAhead() != null) {
+            return options;
+        }
+        Path directory = store instanceof LocalBackupStore local ? local.root() : Path.of(System.getProperty("java.io.tmpdir"));
+        SpillArea area = SpillArea.create(directory);
+        if (area == null) {
+            LOG.debugf("--jobs: no room to read ahead on disk in %s; the connections wait for the writer", directory);
+            return options;
+        }
+        return options.withReadAhead(area);
+    }
+
     private static DumpOptions withMeter(DumpOptions options, TransferMeter meter) {
         DumpProgress forward = options.progress();
         return options.withProgress((table, rows) -> {

@@ -1,6 +1,7 @@
 package dev.dbbackup.engine.postgres;
 
 import dev.dbbackup.engine.EngineException;
+import dev.dbbackup.engine.ReadAheadSpace;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Memory is fixed whatever the number and size of the tables: a worker starts a part only when it is among
  * the next {@code window} the writer has not finished, each part holds at most {@value #CHUNKS_PER_PART} chunks of
  * {@value #CHUNK} bytes in memory, and chunk buffers go back to a pool once written. What a worker reads beyond
- * that goes to a {@link SpillArea} on disk (bounded, encrypted, deleted on close) when there is one and the writer
+ * that goes to a {@link ReadAheadSpace} (on disk: bounded, encrypted, deleted on close) when there is one and the writer
  * has lately been waiting for rows, so it keeps reading; otherwise (no spill area, the area full, or a writer busy
  * compressing, which reading ahead cannot speed up) it waits for the writer. The part the writer is on never
  * spills: its worker hands its rows over in memory.
@@ -46,7 +47,7 @@ final class ParallelTableCopy implements AutoCloseable {
     private final List<Task> tasks = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final List<Connection> workers;
-    private final SpillArea spill;
+    private final ReadAheadSpace spill;
     private final int window;
     private final AtomicInteger nextTask = new AtomicInteger();
     /** Buffers written out and free for the next chunk; never more than the parts in flight can hold. */
@@ -56,13 +57,7 @@ final class ParallelTableCopy implements AutoCloseable {
     /** Parts before this index are written: workers stay within {@code written + window} of it. */
     private int written;
     private volatile boolean cancelled;
-    /** How often the writer lately found no rows waiting (a moving average, 0..1); the writer thread's own. */
-    private double starvation;
-    /**
-     * The writer waits for rows: reading is the bottleneck, so reading ahead on disk pays. When the writer is the
-     * bottleneck (compression on few cores) every spilled byte would only be written and read once more.
-     */
-    private volatile boolean readBound;
+    private final WriterPace pace;
     /** The writer's buffer for rows read back from the spill area. */
     private byte[] spillBuffer = new byte[0];
 
@@ -83,7 +78,13 @@ final class ParallelTableCopy implements AutoCloseable {
     /**
      * @param spill where workers may read ahead beyond memory, or null (then they wait for the writer)
      */
-    ParallelTableCopy(List<DumpObject.TableData> tables, List<Part> parts, List<Connection> workers, SpillArea spill) {
+    ParallelTableCopy(List<DumpObject.TableData> tables, List<Part> parts, List<Connection> workers, ReadAheadSpace spill) {
+        this(tables, parts, workers, spill, new WriterPace());
+    }
+
+    ParallelTableCopy(List<DumpObject.TableData> tables, List<Part> parts, List<Connection> workers, ReadAheadSpace spill,
+                      WriterPace pace) {
+        this.pace = pace;
         this.tables = tables;
         this.parts = parts;
         this.workers = workers;
@@ -171,7 +172,7 @@ final class ParallelTableCopy implements AutoCloseable {
         try {
             while (true) {
                 Object item = task.items.poll();
-                fed(item != null);
+                pace.looked(item != null);
                 while (item == null) {
                     item = task.items.poll(1, TimeUnit.SECONDS);
                 }
@@ -183,7 +184,7 @@ final class ParallelTableCopy implements AutoCloseable {
                     task.memory.release();
                     pool.offer(chunk.bytes());
                 } else {
-                    try (SpillArea.Segment segment = (SpillArea.Segment) item) {
+                    try (ReadAheadSpace.Segment segment = (ReadAheadSpace.Segment) item) {
                         while (true) {
                             byte[] rows;
                             try {
@@ -214,17 +215,12 @@ final class ParallelTableCopy implements AutoCloseable {
         return task.rows;
     }
 
-    private void fed(boolean rowsWereWaiting) {
-        starvation = starvation * 0.98 + (rowsWereWaiting ? 0 : 0.02);
-        readBound = starvation > 0.1;
-    }
-
     /** A worker's output for one part: chunks in memory while there is room or the writer is on it, else spill segments. */
     private final class PartOutput extends OutputStream {
         private final Task task;
         private byte[] buffer;
         private int used;
-        private SpillArea.Segment segment;
+        private ReadAheadSpace.Segment segment;
 
         PartOutput(Task task) {
             this.task = task;
@@ -262,7 +258,7 @@ final class ParallelTableCopy implements AutoCloseable {
                     if (cancelled) {
                         throw new IOException("dump cancelled");
                     }
-                    if (!task.active && readBound && spillChunk()) {
+                    if (!task.active && pace.readAheadPays() && spillChunk()) {
                         used = 0;
                         return;
                     }
@@ -326,7 +322,7 @@ final class ParallelTableCopy implements AutoCloseable {
         }
         for (Task task : tasks) {
             for (Object item : task.items) {
-                if (item instanceof SpillArea.Segment segment) {
+                if (item instanceof ReadAheadSpace.Segment segment) {
                     segment.close();
                 }
             }

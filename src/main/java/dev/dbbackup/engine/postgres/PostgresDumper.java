@@ -13,7 +13,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,9 +33,6 @@ final class PostgresDumper {
     static final int OLDEST_SUPPORTED = 120000;
     /** Bytes of table per --jobs part (default 256 MiB). */
     static final String PART_SIZE_PROPERTY = "dbbackup.jobs.part-size";
-    /** Most bytes --jobs keeps on disk ahead of the writer (default 4 GiB, never more than a quarter of the free space). */
-    static final String SPILL_LIMIT_PROPERTY = "dbbackup.jobs.spill-limit";
-    private static final long DEFAULT_SPILL_LIMIT = 4L << 30;
     private static final Logger LOG = Logger.getLogger(PostgresDumper.class);
     private static final int LARGE_OBJECT_CHUNK = 128 * 1024;
 
@@ -215,7 +211,7 @@ final class PostgresDumper {
 
     /**
      * --jobs N: the tables (large ones in block ranges) read over N connections on the dump's snapshot, reading ahead
-     * into a spill area when one can be made; null for one connection.
+     * into the options' read-ahead space when there is one; null for one connection.
      */
     private ParallelTableCopy parallelCopy(Connection connection, int version, List<DumpObject.TableData> tables) throws EngineException {
         if (options.jobs() < 2 || tables.isEmpty()) {
@@ -234,12 +230,8 @@ final class PostgresDumper {
         if (parts.size() > tables.size()) {
             LOG.debugf("--jobs %d: %d tables read in %d parts", options.jobs(), tables.size(), parts.size());
         }
-        Path directory = options.spillDirectory() != null ? options.spillDirectory() : Path.of(System.getProperty("java.io.tmpdir"));
-        SpillArea spill = SpillArea.create(directory, sizeProperty(SPILL_LIMIT_PROPERTY, DEFAULT_SPILL_LIMIT));
-        if (spill == null) {
-            LOG.debugf("--jobs: no room to read ahead on disk in %s; the workers wait for the writer", directory);
-        }
-        return new ParallelTableCopy(tables, parts, workerConnections(connection, version, Math.min(options.jobs(), parts.size())), spill);
+        return new ParallelTableCopy(tables, parts, workerConnections(connection, version, Math.min(options.jobs(), parts.size())),
+                options.readAhead());
     }
 
     /** A size in bytes from a system property (for tuning and tests), or the default. */

@@ -10,6 +10,7 @@ import dev.dbbackup.engine.DumpProgress;
 import dev.dbbackup.engine.DumpResult;
 import dev.dbbackup.engine.EngineException;
 import dev.dbbackup.engine.RestoreOptions;
+import dev.dbbackup.pipeline.SpillArea;
 import dev.dbbackup.testing.PostgresServer;
 import dev.dbbackup.testing.PostgresServers;
 import dev.dbbackup.testing.PostgresSnapshot;
@@ -102,17 +103,9 @@ class ParallelTableCopyIT {
         return workers;
     }
 
-    /**
-     * A writer that first waits for rows (reading is the bottleneck, so reading ahead pays) and then, after
-     * {@code fastBytes}, gets slower than the readers, as a compressor on few cores is: each write waits a little.
-     */
-    private static final class PacedOutput extends OutputStream {
+    /** A writer slower than the readers, as a compressor on few cores is: each write waits a little. */
+    private static final class SlowOutput extends OutputStream {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final long fastBytes;
-
-        PacedOutput(long fastBytes) {
-            this.fastBytes = fastBytes;
-        }
 
         @Override
         public void write(int b) {
@@ -121,12 +114,10 @@ class ParallelTableCopyIT {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            if (bytes.size() > fastBytes) {
-                try {
-                    Thread.sleep(3);
-                } catch (InterruptedException e) {
-                    throw new IOException(e);
-                }
+            try {
+                Thread.sleep(3);
+            } catch (InterruptedException e) {
+                throw new IOException(e);
             }
             bytes.write(b, off, len);
         }
@@ -152,15 +143,15 @@ class ParallelTableCopyIT {
     }
 
     @Test
-    void workersReadAheadOnDiskWhenReadingIsTheBottleneckAndTheBytesAreThoseOfOneConnection() throws Exception {
+    void workersReadAheadOnDiskAndTheBytesAreThoseOfOneConnection() throws Exception {
         List<DumpObject.TableData> tables = tables();
         SpillArea spill = SpillArea.create(spillDir, 256L * MB);
         assertNotNull(spill);
-        PacedOutput out = new PacedOutput(4L * MB);
+        SlowOutput out = new SlowOutput();
         long rows = 0;
         try (Connection c = server.connect(database);
              ParallelTableCopy copy = new ParallelTableCopy(tables, TableParts.plan(c, server.major() * 10000, tables, 2 * MB),
-                     workers(3), spill)) {
+                     workers(3), spill, WriterPace.always())) {
             for (int t = 0; t < tables.size(); t++) {
                 rows += copy.copy(t, out);
             }
@@ -182,7 +173,7 @@ class ParallelTableCopyIT {
     void aWriterThatIsTheBottleneckFromTheStartIsNotReadAheadOnDisk() throws Exception {
         List<DumpObject.TableData> tables = tables();
         SpillArea spill = SpillArea.create(spillDir, 256L * MB);
-        PacedOutput out = new PacedOutput(0);
+        SlowOutput out = new SlowOutput();
         try (Connection c = server.connect(database);
              ParallelTableCopy copy = new ParallelTableCopy(tables, TableParts.plan(c, server.major() * 10000, tables, 2 * MB),
                      workers(3), spill)) {
@@ -199,10 +190,10 @@ class ParallelTableCopyIT {
     void aSmallSpillLimitIsNeverExceededAndTheWorkersThenWait() throws Exception {
         List<DumpObject.TableData> tables = tables();
         SpillArea spill = SpillArea.create(spillDir, 3L * MB);
-        PacedOutput out = new PacedOutput(4L * MB);
+        SlowOutput out = new SlowOutput();
         try (Connection c = server.connect(database);
              ParallelTableCopy copy = new ParallelTableCopy(tables, TableParts.plan(c, server.major() * 10000, tables, 2 * MB),
-                     workers(4), spill)) {
+                     workers(4), spill, WriterPace.always())) {
             for (int t = 0; t < tables.size(); t++) {
                 copy.copy(t, out);
             }
@@ -230,9 +221,9 @@ class ParallelTableCopyIT {
         assertTrue(sql.startsWith("COPY (SELECT id, "), sql);
         parts.set(last, new ParallelTableCopy.Part(1, sql.replace("SELECT id, ", "SELECT 1 / (id - 119999) + id, ")));
         SpillArea spill = SpillArea.create(spillDir, 256L * MB);
-        PacedOutput out = new PacedOutput(4L * MB);
+        SlowOutput out = new SlowOutput();
         EngineException e;
-        try (ParallelTableCopy copy = new ParallelTableCopy(tables, parts, workers(3), spill)) {
+        try (ParallelTableCopy copy = new ParallelTableCopy(tables, parts, workers(3), spill, WriterPace.always())) {
             copy.copy(0, out);
             e = assertThrows(EngineException.class, () -> copy.copy(1, out));
         }
@@ -251,7 +242,7 @@ class ParallelTableCopyIT {
         System.setProperty(PostgresDumper.PART_SIZE_PROPERTY, String.valueOf(MB));
         try {
             four = RoundTrip.dump(server, database, new DumpOptions(List.of(), List.of(), List.of(), false, false, 4,
-                    DumpProgress.NONE).withSpillDirectory(spillDir), parallel);
+                    DumpProgress.NONE).withReadAhead(SpillArea.create(spillDir)), parallel);
         } finally {
             System.clearProperty(PostgresDumper.PART_SIZE_PROPERTY);
         }

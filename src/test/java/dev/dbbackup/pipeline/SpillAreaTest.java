@@ -1,4 +1,4 @@
-package dev.dbbackup.engine.postgres;
+package dev.dbbackup.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dbbackup.engine.ReadAheadSpace;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -34,7 +35,7 @@ class SpillAreaTest {
         return bytes;
     }
 
-    private static byte[] readAll(SpillArea.Segment segment) throws IOException {
+    private static byte[] readAll(ReadAheadSpace.Segment segment) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         byte[] buffer = new byte[16];
         int[] length = new int[1];
@@ -67,7 +68,7 @@ class SpillAreaTest {
     void aReaderFollowingAWriterGetsEveryByteInOrderAndNothingStaysOnDisk() throws Exception {
         SpillArea area = SpillArea.create(dir, 64L * MB);
         assertNotNull(area);
-        SpillArea.Segment segment = area.open(65536);
+        ReadAheadSpace.Segment segment = area.open(65536);
         assertNotNull(segment);
         assertEquals(0, Files.list(dir).count(), "the spill file has no name: a killed run leaves nothing behind");
 
@@ -110,7 +111,7 @@ class SpillAreaTest {
         SpillArea area = SpillArea.create(dir, 2L * MB);
         assertNotNull(area);
         byte[] chunk = new byte[65536];
-        SpillArea.Segment first = area.open(chunk.length);
+        ReadAheadSpace.Segment first = area.open(chunk.length);
         int accepted = 0;
         while (first.append(chunk, chunk.length)) {
             accepted++;
@@ -123,7 +124,7 @@ class SpillAreaTest {
         first.seal();
         assertEquals(accepted * chunk.length, readAll(first).length);
         first.close();
-        SpillArea.Segment second = area.open(chunk.length);
+        ReadAheadSpace.Segment second = area.open(chunk.length);
         assertNotNull(second);
         assertTrue(second.append(chunk, chunk.length));
         second.close();
@@ -132,7 +133,7 @@ class SpillAreaTest {
     @Test
     void rowsAreNotReadableOnDisk() throws Exception {
         SpillArea area = SpillArea.create(dir, 8L * MB);
-        SpillArea.Segment segment = area.open(1000);
+        ReadAheadSpace.Segment segment = area.open(1000);
         byte[] secret = "4111-1111-1111-1111 card number of customer 17\n".repeat(20).getBytes(StandardCharsets.UTF_8);
         assertTrue(segment.append(secret, secret.length));
         byte[] onDisk = Files.readAllBytes(openSpillFile());
@@ -144,7 +145,7 @@ class SpillAreaTest {
     @Test
     void aRecordChangedOnDiskFailsTheReadInsteadOfEnteringTheBackup() throws Exception {
         SpillArea area = SpillArea.create(dir, 8L * MB);
-        SpillArea.Segment segment = area.open(4096);
+        ReadAheadSpace.Segment segment = area.open(4096);
         byte[] rows = "1\tAlice\n2\tBob\n".repeat(200).getBytes(StandardCharsets.UTF_8);
         assertTrue(segment.append(rows, rows.length));
         assertTrue(segment.append(rows, rows.length));

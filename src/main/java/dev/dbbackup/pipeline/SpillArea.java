@@ -1,4 +1,6 @@
-package dev.dbbackup.engine.postgres;
+package dev.dbbackup.pipeline;
+
+import dev.dbbackup.engine.ReadAheadSpace;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -22,6 +24,7 @@ import javax.crypto.spec.IvParameterSpec;
 /**
  * Temporary disk space for --jobs: rows a worker connection reads ahead of the writer go into spill segments
  * once its in-memory share is full, so large tables are really read in parallel while memory stays fixed.
+ * It never holds a dump: only the rows read ahead, bounded, and gone when the backup ends.
  *
  * <ul>
  *   <li>Bounded: the segments alive at any time hold at most {@code limit} bytes; past that a worker waits.</li>
@@ -34,7 +37,11 @@ import javax.crypto.spec.IvParameterSpec;
  *   compiled to AES-NI and CRC32 instructions almost at once. Only this process can open the unlinked file.)</li>
  * </ul>
  */
-final class SpillArea {
+public final class SpillArea implements ReadAheadSpace {
+
+    /** Most bytes kept on disk ahead of the writer (default 4 GiB, never more than a quarter of the free space). */
+    public static final String LIMIT_PROPERTY = "dbbackup.jobs.spill-limit";
+    private static final long DEFAULT_LIMIT = 4L << 30;
 
     private static final String CIPHER = "AES/CTR/NoPadding";
     /** Length and CRC-32C of the record's encrypted bytes. */
@@ -58,7 +65,7 @@ final class SpillArea {
      * A spill area in {@code directory} of at most {@code limit} bytes, and never more than a quarter of the space
      * free there now; null when there is no room or no key (then workers just wait for the writer).
      */
-    static SpillArea create(Path directory, long limit) {
+    public static SpillArea create(Path directory, long limit) {
         try {
             long usable = Files.getFileStore(directory).getUsableSpace();
             long bound = Math.min(limit, usable / 4);
@@ -73,17 +80,32 @@ final class SpillArea {
         }
     }
 
-    long limit() {
+    /** A spill area in {@code directory} of the size {@value #LIMIT_PROPERTY} gives (default 4 GiB), or null. */
+    public static SpillArea create(Path directory) {
+        long limit = DEFAULT_LIMIT;
+        String value = System.getProperty(LIMIT_PROPERTY);
+        if (value != null && !value.isBlank()) {
+            try {
+                limit = Long.parseLong(value.strip());
+            } catch (NumberFormatException e) {
+                // not a number of bytes: the default
+            }
+        }
+        return create(directory, limit);
+    }
+
+    @Override
+    public long limit() {
         return limit;
     }
 
-    /** The most bytes the segments held at one time. */
-    synchronized long peak() {
+    @Override
+    public synchronized long peak() {
         return peak;
     }
 
-    /** Why spilling stopped early (a full disk, ...), or null. */
-    String failure() {
+    @Override
+    public String failure() {
         return failure;
     }
 
@@ -102,7 +124,8 @@ final class SpillArea {
     }
 
     /** A new, empty segment; null when there is no room for a first record of {@code bytes} or the file cannot be made. */
-    Segment open(int bytes) {
+    @Override
+    public Segment open(int bytes) {
         if (failure != null) {
             return null;
         }
@@ -135,7 +158,7 @@ final class SpillArea {
      * One run of rows on disk, written by one worker and read once, in order, by the writer, possibly while it is
      * still being written. Records: a 4-byte length and a 4-byte CRC-32C, then the encrypted bytes.
      */
-    final class Segment implements AutoCloseable {
+    final class Segment implements ReadAheadSpace.Segment {
         private final FileChannel channel;
         private final int id;
         private final Cipher encrypt;
@@ -171,7 +194,8 @@ final class SpillArea {
          * Appends {@code length} bytes; false when the area is full or the disk refused them (the segment is then
          * sealed and the caller keeps the bytes).
          */
-        boolean append(byte[] bytes, int length) {
+        @Override
+        public boolean append(byte[] bytes, int length) {
             long size = HEADER + length;
             if (closedForWriting || !reserve(size)) {
                 return false;
@@ -212,8 +236,8 @@ final class SpillArea {
             return total;
         }
 
-        /** No more records; the reader ends once it has read what is there. */
-        void seal() {
+        @Override
+        public void seal() {
             synchronized (this) {
                 closedForWriting = true;
                 notifyAll();
@@ -224,7 +248,8 @@ final class SpillArea {
          * Reads the next record into {@code into} (grown as needed; returned) and sets {@code length[0]};
          * returns null at the end. Waits while the worker is still writing.
          */
-        byte[] next(byte[] into, int[] length) throws IOException {
+        @Override
+        public byte[] next(byte[] into, int[] length) throws IOException {
             synchronized (this) {
                 while (readPosition >= written && !closedForWriting) {
                     try {
