@@ -30,6 +30,15 @@ class PostgresParallelDumpMemoryIT {
         return "postgresql://postgres@127.0.0.1:" + server.port() + "/" + database;
     }
 
+    /** A single-threaded gzip:9 writer, slower than the workers, in a 40 MiB heap that dies on OutOfMemoryError. */
+    private static Map<String, String> slowWriterSmallHeap(String databaseUrl, String moreJavaOptions) {
+        return Map.of(
+                "DATABASE_URL", databaseUrl,
+                "BACKUP_COMPRESSION", "gzip:9",
+                "BACKUP_COMPRESSION_THREADS", "1",
+                "JAVA_TOOL_OPTIONS", "-Xmx40m -XX:+ExitOnOutOfMemoryError" + moreJavaOptions);
+    }
+
     @Test
     void fourWorkersAheadOfASlowWriterKeepMemoryFlat() {
         PostgresServer server = PostgresServers.version(PostgresServers.newest());
@@ -43,11 +52,7 @@ class PostgresParallelDumpMemoryIT {
         }
         server.execute(source, statements.toArray(String[]::new));
 
-        Map<String, String> env = Map.of(
-                "DATABASE_URL", url(server, source),
-                "BACKUP_COMPRESSION", "gzip:9",
-                "BACKUP_COMPRESSION_THREADS", "1",
-                "JAVA_TOOL_OPTIONS", "-Xmx40m -XX:+ExitOnOutOfMemoryError");
+        Map<String, String> env = slowWriterSmallHeap(url(server, source), "");
         Cli.Result backup = Cli.run(dir, env, 600, "backup", "--jobs", "4");
         assertEquals(0, backup.exitCode(), backup::toString);
         assertTrue(backup.stdout().contains(TABLES + " tables"), backup::toString);
@@ -70,11 +75,7 @@ class PostgresParallelDumpMemoryIT {
                 "CREATE TABLE small (id int PRIMARY KEY)",
                 "INSERT INTO small SELECT generate_series(1, 10)");
 
-        Map<String, String> env = Map.of(
-                "DATABASE_URL", url(server, source),
-                "BACKUP_COMPRESSION", "gzip:9",
-                "BACKUP_COMPRESSION_THREADS", "1",
-                "JAVA_TOOL_OPTIONS", "-Xmx40m -XX:+ExitOnOutOfMemoryError -Ddbbackup.jobs.part-size=4194304");
+        Map<String, String> env = slowWriterSmallHeap(url(server, source), " -Ddbbackup.jobs.part-size=4194304");
         Cli.Result backup = Cli.run(dir, env, 600, "backup", "--jobs", "4");
         assertEquals(0, backup.exitCode(), backup::toString);
         assertTrue(backup.stdout().contains("800010 rows"), backup::toString);

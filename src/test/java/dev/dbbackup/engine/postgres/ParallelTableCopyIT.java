@@ -123,6 +123,27 @@ class ParallelTableCopyIT {
         }
     }
 
+    /** Copies every table of {@link #tables()} in ~2 MiB parts over {@code workers} connections into a slow writer; returns the rows. */
+    private static long copyAll(List<DumpObject.TableData> tables, int workers, SpillArea spill, WriterPace pace, SlowOutput out)
+            throws Exception {
+        long rows = 0;
+        try (Connection c = server.connect(database);
+             ParallelTableCopy copy = new ParallelTableCopy(tables, TableParts.plan(c, server.major() * 10000, tables, 2 * MB),
+                     workers(workers), spill, pace)) {
+            for (int t = 0; t < tables.size(); t++) {
+                rows += copy.copy(t, out);
+            }
+        }
+        return rows;
+    }
+
+    /** The large table's bytes in {@code out} are those of one connection's COPY. */
+    private static void assertLargeTableAsOneConnection(List<DumpObject.TableData> tables, SlowOutput out) throws Exception {
+        byte[] written = out.bytes.toByteArray();
+        assertTrue(java.util.Arrays.equals(oneConnection(tables.get(1)),
+                java.util.Arrays.copyOfRange(written, oneConnection(tables.get(0)).length, written.length)));
+    }
+
     @Test
     void aLargeTableIsSplitIntoConsecutiveBlockRangesThatCoverItAll() throws Exception {
         List<DumpObject.TableData> tables = tables();
@@ -148,14 +169,7 @@ class ParallelTableCopyIT {
         SpillArea spill = SpillArea.create(spillDir, 256L * MB);
         assertNotNull(spill);
         SlowOutput out = new SlowOutput();
-        long rows = 0;
-        try (Connection c = server.connect(database);
-             ParallelTableCopy copy = new ParallelTableCopy(tables, TableParts.plan(c, server.major() * 10000, tables, 2 * MB),
-                     workers(3), spill, WriterPace.always())) {
-            for (int t = 0; t < tables.size(); t++) {
-                rows += copy.copy(t, out);
-            }
-        }
+        long rows = copyAll(tables, 3, spill, WriterPace.always(), out);
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         for (DumpObject.TableData t : tables) {
             expected.write(oneConnection(t));
@@ -174,16 +188,9 @@ class ParallelTableCopyIT {
         List<DumpObject.TableData> tables = tables();
         SpillArea spill = SpillArea.create(spillDir, 256L * MB);
         SlowOutput out = new SlowOutput();
-        try (Connection c = server.connect(database);
-             ParallelTableCopy copy = new ParallelTableCopy(tables, TableParts.plan(c, server.major() * 10000, tables, 2 * MB),
-                     workers(3), spill)) {
-            for (int t = 0; t < tables.size(); t++) {
-                copy.copy(t, out);
-            }
-        }
+        copyAll(tables, 3, spill, new WriterPace(), out);
         assertEquals(0, spill.peak(), "reading ahead cannot speed up a writer that never waits for rows: nothing spilled");
-        assertTrue(java.util.Arrays.equals(oneConnection(tables.get(1)),
-                java.util.Arrays.copyOfRange(out.bytes.toByteArray(), oneConnection(tables.get(0)).length, out.bytes.size())));
+        assertLargeTableAsOneConnection(tables, out);
     }
 
     @Test
@@ -191,16 +198,9 @@ class ParallelTableCopyIT {
         List<DumpObject.TableData> tables = tables();
         SpillArea spill = SpillArea.create(spillDir, 3L * MB);
         SlowOutput out = new SlowOutput();
-        try (Connection c = server.connect(database);
-             ParallelTableCopy copy = new ParallelTableCopy(tables, TableParts.plan(c, server.major() * 10000, tables, 2 * MB),
-                     workers(4), spill, WriterPace.always())) {
-            for (int t = 0; t < tables.size(); t++) {
-                copy.copy(t, out);
-            }
-        }
+        copyAll(tables, 4, spill, WriterPace.always(), out);
         assertTrue(spill.peak() > 0 && spill.peak() <= 3L * MB, "peak " + spill.peak());
-        assertTrue(java.util.Arrays.equals(oneConnection(tables.get(1)),
-                java.util.Arrays.copyOfRange(out.bytes.toByteArray(), oneConnection(tables.get(0)).length, out.bytes.size())));
+        assertLargeTableAsOneConnection(tables, out);
     }
 
     @Test
