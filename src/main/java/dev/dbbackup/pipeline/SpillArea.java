@@ -222,7 +222,10 @@ public final class SpillArea implements ReadAheadSpace {
                 return true;
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
                 release(size);
-                failure = "spilling rows to " + directory + " failed (" + e.getMessage() + "); the workers now wait for the writer instead";
+                if (!closedForWriting) {
+                    // Not a segment closed under it because the dump is being cancelled: the disk refused the rows.
+                    failure = "spilling rows to " + directory + " failed (" + e.getMessage() + "); the workers now wait for the writer instead";
+                }
                 seal();
                 return false;
             }
