@@ -10,8 +10,9 @@
 # Options: --size small|medium|large|MB  --reps N  --work DIR  --skip-build  --only sqlite|pg|pipeline|startup|memory
 #          --keep (keep the work folder)  --out FILE (default bench/RESULTS.md; bench/MEMORY.md for --only memory)
 #          --memory-sizes "MB MB" (default "100 2048")
-# Environment: BENCH_PG_URL (a role that may CREATE DATABASE; the databases dbbackup_bench and
-#          dbbackup_bench_restore are dropped and re-created), BENCH_JAVA_OPTS (JVM options for dbbackup).
+# Environment: BENCH_PG_URL (a role that may CREATE DATABASE; the databases dbbackup_bench,
+#          dbbackup_bench_restore and, for the start-up part, dbbackup_bench_tiny(_restore) are dropped and
+#          re-created), BENCH_JAVA_OPTS (JVM options for dbbackup).
 # Needs: java 17+, sqlite3, gzip, zstd, GNU time (/usr/bin/time, Debian package 'time'), awk;
 #        pg_dump/psql of the server's major version for the PostgreSQL part.
 # See docs/performance.md for what is measured and how to read it.
@@ -170,6 +171,21 @@ if want startup; then
   measure "startup" "dbbackup backup of a 3-row database" "" "rm -rf $WORK/run/tiny/b" \
     "$DBBACKUP backup --database-url sqlite:///$WORK/run/tiny/tiny.db --backup-dir $WORK/run/tiny/b -q" -
   measure "startup" "sqlite3 .dump | gzip of the same" "" "true" "sqlite3 $WORK/run/tiny/tiny.db .dump | gzip > /dev/null" -
+  measure "startup" "dbbackup restore of that backup (SQLite)" "" "rm -f $WORK/run/tiny/r.db $WORK/run/tiny/r.db.bak" \
+    "$DBBACKUP restore latest --backup-dir $WORK/run/tiny/b --database-url sqlite:///$WORK/run/tiny/r.db --yes -q" -
+  if [ -n "${BENCH_PG_URL:-}" ] && command -v psql >/dev/null; then
+    # the case of a PostgreSQL restore where start-up is all there is: 3 rows, into an empty database
+    pg_base=${BENCH_PG_URL%/*}
+    pg_query=""; case "$BENCH_PG_URL" in *\?*) pg_query="?${BENCH_PG_URL#*\?}" ;; esac
+    psql "$BENCH_PG_URL" -q -c "DROP DATABASE IF EXISTS dbbackup_bench_tiny" -c "CREATE DATABASE dbbackup_bench_tiny"
+    psql "$pg_base/dbbackup_bench_tiny$pg_query" -q -c "CREATE TABLE t(id int PRIMARY KEY, v text); INSERT INTO t VALUES (1,'a'),(2,'b'),(3,'c')"
+    rm -rf "$WORK/run/tiny/pg"
+    $DBBACKUP backup --database-url "$pg_base/dbbackup_bench_tiny$pg_query" --backup-dir "$WORK/run/tiny/pg" -q >/dev/null
+    measure "startup" "dbbackup restore of a 3-row PostgreSQL backup" "" \
+      "psql '$BENCH_PG_URL' -q -c 'DROP DATABASE IF EXISTS dbbackup_bench_tiny_restore' -c 'CREATE DATABASE dbbackup_bench_tiny_restore'" \
+      "$DBBACKUP restore latest --backup-dir $WORK/run/tiny/pg --database-url '$pg_base/dbbackup_bench_tiny_restore$pg_query' --yes -q" -
+    psql "$BENCH_PG_URL" -q -c "DROP DATABASE IF EXISTS dbbackup_bench_tiny" -c "DROP DATABASE IF EXISTS dbbackup_bench_tiny_restore"
+  fi
   REPS=$REPS_SAVED
 fi
 

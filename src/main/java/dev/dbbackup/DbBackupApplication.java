@@ -1,7 +1,6 @@
 package dev.dbbackup;
 
 import dev.dbbackup.cli.DbBackupCommand;
-import dev.dbbackup.cli.ErrorHandler;
 import io.quarkus.runtime.QuarkusApplication;
 import jakarta.inject.Inject;
 import picocli.CommandLine;
@@ -14,12 +13,6 @@ public class DbBackupApplication implements QuarkusApplication {
 
     @Override
     public int run(String... args) {
-        CommandLine commandLine = new CommandLine(DbBackupCommand.class, factory);
-        commandLine.getCommandSpec().usageMessage().footer(DbBackupCommand.footer());
-        commandLine.setUsageHelpWidth(110);
-        ErrorHandler handler = new ErrorHandler();
-        commandLine.setExecutionExceptionHandler(handler);
-        commandLine.setParameterExceptionHandler(handler);
-        return commandLine.execute(args);
+        return DbBackupCommand.commandLine(factory).execute(args);
     }
 }
