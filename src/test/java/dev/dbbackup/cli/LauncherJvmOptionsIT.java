@@ -55,8 +55,8 @@ class LauncherJvmOptionsIT {
         Cli.Result verify = launcher("", "verify", dir.resolve("missing.sql.gz").toString());
         assertEquals(7, verify.exitCode(), verify::toString);
         assertFalse(flags(verify).contains("TieredStopAtLevel"), verify::toString);
-        assertTrue(flags(verify).contains("-XX:Tier4InvocationThreshold=80000 "), verify::toString);
-        assertTrue(flags(verify).contains("-XX:Tier4BackEdgeThreshold=640000 "), verify::toString);
+        assertTrue(flags(verify).contains("-XX:Tier4InvocationThreshold=50000 "), verify::toString);
+        assertTrue(flags(verify).contains("-XX:Tier4BackEdgeThreshold=100000 "), verify::toString);
     }
 
     @Test
