@@ -247,7 +247,6 @@ public class BackupOperation {
         }
     }
 
-    /** The engine's per-table progress also feeds the progress display. */
     /**
      * --jobs may read ahead on disk: next to the backups, where the operator made room, rather than in a small /tmp
      * (there only when the backups go offsite alone).
@@ -265,6 +264,7 @@ public class BackupOperation {
         return options.withReadAhead(area);
     }
 
+    /** The engine's per-table progress also feeds the progress display. */
     private static DumpOptions withMeter(DumpOptions options, TransferMeter meter) {
         DumpProgress forward = options.progress();
         return options.withProgress((table, rows) -> {
