@@ -109,8 +109,13 @@ final class DumpObject {
             if (condition == null || condition.isBlank()) {
                 return "COPY " + qualifiedName() + columnList() + " TO STDOUT";
             }
+            return copyOutSql(condition);
+        }
+
+        /** The COPY ... TO STDOUT of the rows {@code filter} ("WHERE ...") selects. */
+        String copyOutSql(String filter) {
             String select = columns.isEmpty() ? "*" : columnList().substring(2, columnList().length() - 1);
-            return "COPY (SELECT " + select + " FROM ONLY " + qualifiedName() + " " + condition + ") TO STDOUT";
+            return "COPY (SELECT " + select + " FROM ONLY " + qualifiedName() + " " + filter + ") TO STDOUT";
         }
 
         String qualifiedName() {

@@ -22,6 +22,9 @@ final class TableParts {
     static final int FIRST_WITH_TID_RANGE_SCAN = 140000;
     /** Default size of one part: 256 MiB of table (heap; TOAST comes with its rows). */
     static final long DEFAULT_PART_BYTES = 256L << 20;
+    /** A table's heap: its blocks and its bytes. */
+    private record Heap(long blocks, long bytes) {
+    }
 
     private TableParts() {
     }
@@ -29,14 +32,13 @@ final class TableParts {
     /** The parts of {@code tables} in dump order; tables smaller than 1.5 parts stay whole. */
     static List<ParallelTableCopy.Part> plan(Connection connection, int version, List<DumpObject.TableData> tables, long partBytes)
             throws SQLException {
-        Map<Long, Long> blocks = version >= FIRST_WITH_TID_RANGE_SCAN ? heapBlocks(connection, tables) : Map.of();
-        long blockSize = blocks.isEmpty() ? 8192 : blockSize(connection);
-        long partBlocks = Math.max(1, partBytes / blockSize);
+        Map<Long, Heap> heaps = version >= FIRST_WITH_TID_RANGE_SCAN ? heaps(connection, tables) : Map.of();
         List<ParallelTableCopy.Part> parts = new ArrayList<>();
         for (int t = 0; t < tables.size(); t++) {
             DumpObject.TableData table = tables.get(t);
-            long size = blocks.getOrDefault(table.oid(), 0L);
-            long count = Math.round((double) size / partBlocks);
+            Heap heap = heaps.getOrDefault(table.oid(), new Heap(0, 0));
+            long size = heap.blocks();
+            long count = Math.round((double) heap.bytes() / partBytes);
             if (count < 2 || table.columns().isEmpty() || table.condition() != null) {
                 parts.add(new ParallelTableCopy.Part(t, table.copyOutSql()));
                 continue;
@@ -47,38 +49,28 @@ final class TableParts {
                 String range = (i == 0 ? "" : "ctid >= '(" + from + ",0)'::pg_catalog.tid")
                         + (i > 0 && i < count - 1 ? " AND " : "")
                         + (i == count - 1 ? "" : "ctid < '(" + to + ",0)'::pg_catalog.tid");
-                String columns = table.columnList().substring(2, table.columnList().length() - 1);
-                parts.add(new ParallelTableCopy.Part(t, "COPY (SELECT " + columns + " FROM ONLY " + table.qualifiedName()
-                        + " WHERE " + range + ") TO STDOUT"));
+                parts.add(new ParallelTableCopy.Part(t, table.copyOutSql("WHERE " + range)));
             }
         }
         return parts;
     }
 
-    /** Heap blocks of the plain heap tables among {@code tables}, by oid. */
-    private static Map<Long, Long> heapBlocks(Connection connection, List<DumpObject.TableData> tables) throws SQLException {
+    /** The heaps of the plain heap tables among {@code tables}, by oid. */
+    private static Map<Long, Heap> heaps(Connection connection, List<DumpObject.TableData> tables) throws SQLException {
         Long[] oids = tables.stream().map(DumpObject.TableData::oid).toArray(Long[]::new);
-        Map<Long, Long> blocks = new HashMap<>();
+        Map<Long, Heap> heaps = new HashMap<>();
         try (PreparedStatement ps = connection.prepareStatement("""
-                SELECT c.oid, pg_catalog.pg_relation_size(c.oid) / current_setting('block_size')::bigint
+                SELECT c.oid, pg_catalog.pg_relation_size(c.oid) / current_setting('block_size')::bigint, pg_catalog.pg_relation_size(c.oid)
                 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_am a ON a.oid = c.relam
                 WHERE c.oid = ANY (?::pg_catalog.oid[]) AND c.relkind = 'r' AND a.amname = 'heap'""")) {
             Array array = connection.createArrayOf("bigint", oids);
             ps.setArray(1, array);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    blocks.put(rs.getLong(1), rs.getLong(2));
+                    heaps.put(rs.getLong(1), new Heap(rs.getLong(2), rs.getLong(3)));
                 }
             }
         }
-        return blocks;
-    }
-
-    private static long blockSize(Connection connection) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT current_setting('block_size')::bigint");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return heaps;
     }
 }
