@@ -1,5 +1,6 @@
 package dev.dbbackup.pipeline;
 
+import dev.dbbackup.engine.JobsTuning;
 import dev.dbbackup.engine.ReadAheadSpace;
 
 import java.io.IOException;
@@ -39,8 +40,6 @@ import javax.crypto.spec.IvParameterSpec;
  */
 public final class SpillArea implements ReadAheadSpace {
 
-    /** Most bytes kept on disk ahead of the writer (default 4 GiB, never more than a quarter of the free space). */
-    public static final String LIMIT_PROPERTY = "dbbackup.jobs.spill-limit";
     private static final long DEFAULT_LIMIT = 4L << 30;
 
     private static final String CIPHER = "AES/CTR/NoPadding";
@@ -80,18 +79,9 @@ public final class SpillArea implements ReadAheadSpace {
         }
     }
 
-    /** A spill area in {@code directory} of the size {@value #LIMIT_PROPERTY} gives (default 4 GiB), or null. */
+    /** A spill area in {@code directory} of the size {@value JobsTuning#SPILL_LIMIT_PROPERTY} gives (default 4 GiB), or null. */
     public static SpillArea create(Path directory) {
-        long limit = DEFAULT_LIMIT;
-        String value = System.getProperty(LIMIT_PROPERTY);
-        if (value != null && !value.isBlank()) {
-            try {
-                limit = Long.parseLong(value.strip());
-            } catch (NumberFormatException e) {
-                // not a number of bytes: the default
-            }
-        }
-        return create(directory, limit);
+        return create(directory, JobsTuning.spillLimit(DEFAULT_LIMIT));
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.dbbackup.engine.DumpMarkers;
 import dev.dbbackup.engine.DumpOptions;
 import dev.dbbackup.engine.DumpResult;
 import dev.dbbackup.engine.EngineException;
+import dev.dbbackup.engine.JobsTuning;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
@@ -32,7 +33,6 @@ final class PostgresDumper {
 
     static final int OLDEST_SUPPORTED = 120000;
     /** Bytes of table per --jobs part (default 256 MiB). */
-    static final String PART_SIZE_PROPERTY = "dbbackup.jobs.part-size";
     private static final Logger LOG = Logger.getLogger(PostgresDumper.class);
     private static final int LARGE_OBJECT_CHUNK = 128 * 1024;
 
@@ -219,7 +219,7 @@ final class PostgresDumper {
         }
         List<ParallelTableCopy.Part> parts;
         try {
-            parts = TableParts.plan(connection, version, tables, sizeProperty(PART_SIZE_PROPERTY, TableParts.DEFAULT_PART_BYTES));
+            parts = TableParts.plan(connection, version, tables, JobsTuning.partSize(TableParts.DEFAULT_PART_BYTES));
         } catch (SQLException e) {
             throw new EngineException("--jobs: could not read the table sizes of '" + source.database() + "': "
                     + PostgresErrors.describe(e) + "; run with --jobs 1", e);
@@ -232,20 +232,6 @@ final class PostgresDumper {
         }
         return new ParallelTableCopy(tables, parts, workerConnections(connection, version, Math.min(options.jobs(), parts.size())),
                 options.readAhead());
-    }
-
-    /** A size in bytes from a system property (for tuning and tests), or the default. */
-    private static long sizeProperty(String name, long fallback) {
-        String value = System.getProperty(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(value.strip());
-        } catch (NumberFormatException e) {
-            LOG.warnf("ignoring %s=%s: not a number of bytes", name, value);
-            return fallback;
-        }
     }
 
     /**

@@ -238,14 +238,8 @@ class ParallelTableCopyIT {
         Path serial = RoundTrip.dumpFile("parallel-copy-jobs-1");
         Path parallel = RoundTrip.dumpFile("parallel-copy-jobs-4");
         DumpResult one = RoundTrip.dump(server, database, DumpOptions.defaults(), serial);
-        DumpResult four;
-        System.setProperty(PostgresDumper.PART_SIZE_PROPERTY, String.valueOf(MB));
-        try {
-            four = RoundTrip.dump(server, database, new DumpOptions(List.of(), List.of(), List.of(), false, false, 4,
-                    DumpProgress.NONE).withReadAhead(SpillArea.create(spillDir)), parallel);
-        } finally {
-            System.clearProperty(PostgresDumper.PART_SIZE_PROPERTY);
-        }
+        DumpResult four = RoundTrip.dumpInParts(server, database, new DumpOptions(List.of(), List.of(), List.of(), false, false, 4,
+                DumpProgress.NONE).withReadAhead(SpillArea.create(spillDir)), parallel, MB);
         assertEquals(one.tableRows(), four.tableRows());
         assertEquals(-1L, Files.mismatch(serial, parallel), "same snapshot, same bytes");
 

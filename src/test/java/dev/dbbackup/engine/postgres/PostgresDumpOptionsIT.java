@@ -159,13 +159,7 @@ class PostgresDumpOptionsIT {
         Path serial = RoundTrip.dumpFile("torture-ranges-jobs-1");
         Path parallel = RoundTrip.dumpFile("torture-ranges-jobs-3");
         DumpResult one = RoundTrip.dump(server, torture, DumpOptions.defaults(), serial);
-        DumpResult three;
-        System.setProperty(PostgresDumper.PART_SIZE_PROPERTY, "8192");
-        try {
-            three = RoundTrip.dump(server, torture, options(List.of(), List.of(), List.of(), false, false, 3), parallel);
-        } finally {
-            System.clearProperty(PostgresDumper.PART_SIZE_PROPERTY);
-        }
+        DumpResult three = RoundTrip.dumpInParts(server, torture, options(List.of(), List.of(), List.of(), false, false, 3), parallel, 8192);
         assertEquals(one.tableRows(), three.tableRows());
         assertEquals(Files.readString(serial), Files.readString(parallel), "the ranges together are the whole tables, in order");
         try (Connection c = server.connect(torture); Statement s = c.createStatement();

@@ -4,6 +4,7 @@ import dev.dbbackup.engine.DumpMarkers;
 import dev.dbbackup.engine.DumpOptions;
 import dev.dbbackup.engine.DumpResult;
 import dev.dbbackup.engine.EngineException;
+import dev.dbbackup.engine.JobsTuning;
 import dev.dbbackup.engine.RestoreOptions;
 import dev.dbbackup.engine.RestoreSession;
 import dev.dbbackup.testing.PostgresServer;
@@ -39,6 +40,17 @@ final class RoundTrip {
     static DumpResult dump(PostgresServer server, String db, DumpOptions options, Path file) throws IOException, EngineException {
         try (OutputStream out = Files.newOutputStream(file)) {
             return ENGINE.dump(server.url(db), options, out);
+        }
+    }
+
+    /** {@link #dump} with --jobs block ranges of {@code partBytes} of heap (the property is cleared afterwards). */
+    static DumpResult dumpInParts(PostgresServer server, String db, DumpOptions options, Path file, long partBytes)
+            throws IOException, EngineException {
+        System.setProperty(JobsTuning.PART_SIZE_PROPERTY, String.valueOf(partBytes));
+        try {
+            return dump(server, db, options, file);
+        } finally {
+            System.clearProperty(JobsTuning.PART_SIZE_PROPERTY);
         }
     }
 
