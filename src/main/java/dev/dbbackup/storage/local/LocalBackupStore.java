@@ -5,7 +5,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -87,6 +86,7 @@ public final class LocalBackupStore implements BackupStore {
     private final class LocalPendingObject implements PendingObject {
         private final Path temp;
         private final FileChannel channel;
+        private final WriteBehind file;
         private final OutputStream output;
         private boolean flushed;
         private boolean committed;
@@ -94,7 +94,8 @@ public final class LocalBackupStore implements BackupStore {
         LocalPendingObject(Path temp, FileChannel channel) {
             this.temp = temp;
             this.channel = channel;
-            this.output = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16) {
+            this.file = new WriteBehind(channel);
+            this.output = new BufferedOutputStream(file, 1 << 16) {
                 @Override
                 public void close() throws IOException {
                     flush();
@@ -111,7 +112,7 @@ public final class LocalBackupStore implements BackupStore {
         public void commit(String key) throws IOException {
             if (!flushed) {
                 output.flush();
-                channel.force(true);
+                file.finish();
                 channel.close();
                 flushed = true;
             }
