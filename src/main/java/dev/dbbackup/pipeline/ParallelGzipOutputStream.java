@@ -25,7 +25,7 @@ import java.util.zip.Deflater;
  *
  * <p>Memory is fixed: a ring of {@code threads + 2} block slots (one being filled, one waiting to be
  * written out, one per worker), each with its input, dictionary, output buffer and deflater; at most
- * {@value #MAX_THREADS} workers (more than any database feeds a dump at). A writer that gets ahead of the
+ * {@value #MAX_THREADS} workers. A writer that gets ahead of the
  * workers waits for the oldest slot. The output does not depend on the number of threads.
  */
 public final class ParallelGzipOutputStream extends OutputStream {
@@ -36,8 +36,12 @@ public final class ParallelGzipOutputStream extends OutputStream {
      * incompressible data ran a 48 MiB heap out of memory (OffsiteCliIT); 256 KiB keeps most of the gain.
      */
     public static final int BLOCK_SIZE = 1 << 18;
-    /** Workers at most: 8 deflate SQL at ~600 MB/s, faster than a database produces it. */
-    static final int MAX_THREADS = 8;
+    /**
+     * Workers at most. One worker deflates SQL at 55-80 MB/s at level 6, so one connection's COPY (a few hundred MB/s)
+     * keeps ~6 busy, and {@code --jobs N} several times that; 32 (~2 GB/s) is about where the writer thread's SHA-256
+     * becomes the limit. Each worker's slot costs ~0.75 MB.
+     */
+    static final int MAX_THREADS = 32;
     private static final int DICTIONARY_SIZE = 32 * 1024;
     private static final AtomicInteger STREAMS = new AtomicInteger();
 
