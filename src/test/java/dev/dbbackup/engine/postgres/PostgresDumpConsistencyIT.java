@@ -57,6 +57,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * its recorded transfers, its settled amount is the start amount plus its settlements, every transfer number
  * 1..counters.transfers is in exactly one of transfers and settlements, and the amendments and account updates add up
  * to their counters. A backup that mixes two moments breaks one of these; a row read twice or lost breaks them too.
+ * The test also checks that it is not vacuous: writers committed while the tables were read, updated rows went to
+ * earlier and to later blocks and rows were deleted during the dump, and --jobs really read block ranges on several
+ * connections (seen in pg_stat_activity).
  */
 class PostgresDumpConsistencyIT {
 
@@ -67,6 +70,8 @@ class PostgresDumpConsistencyIT {
     private static final long PART_BYTES = 256 * 1024;
     private static final List<String> ACCOUNT_COLUMNS = List.of("id", "balance", "settled", "version", "padding");
     private static final List<String> TRANSFER_COLUMNS = List.of("id", "seq", "from_id", "to_id", "amount", "amended", "note");
+    /** What an UPDATE ... FROM (SELECT id, ctid AS old ...) o returns: the new row version's block, compared with the old one's. */
+    private static final String BLOCK_MOVE = " RETURNING sign((a.ctid::text::point)[0] - (o.old::text::point)[0])::int";
     private static final Pattern COPY_HEADER = Pattern.compile("^COPY (\\S+) .*FROM stdin;$");
 
     @TempDir
@@ -128,15 +133,18 @@ class PostgresDumpConsistencyIT {
             }
             monitor.start();
             long started = System.nanoTime();
+            bank.dumping = true;
             try (OutputStream out = new SlowOutput(Files.newOutputStream(file))) {
                 result = RoundTrip.ENGINE.dump(server.url(source), options, out);
             } finally {
+                bank.dumping = false;
                 monitor.stop();
             }
             commitsWhileTablesWereRead = firstAndLastTableDone[1] - firstAndLastTableDone[0];
             System.out.printf("PostgreSQL %d, --jobs %d: dump %d ms, %d commits between the first and the last table done,"
-                    + " %d COPY statements on %d backends%n", version, jobs, (System.nanoTime() - started) / 1_000_000,
-                    commitsWhileTablesWereRead, monitor.copies.size(), new HashSet<>(monitor.copies.values()).size());
+                    + " %d COPY statements on %d backends; updated rows moved to an earlier block %d, to a later one %d, stayed %d; %d deleted%n",
+                    version, jobs, (System.nanoTime() - started) / 1_000_000, commitsWhileTablesWereRead, monitor.copies.size(),
+                    new HashSet<>(monitor.copies.values()).size(), bank.movedEarlier.get(), bank.movedLater.get(), bank.stayed.get(), bank.deleted.get());
             bank.awaitCommits(bank.commits.get() + 20);
             committedAfter = bank.committedTransferNumber();
         } finally {
@@ -145,6 +153,9 @@ class PostgresDumpConsistencyIT {
         assertEquals(null, bank.failure.get(), "a writer failed, so the test did not run as designed");
         assertTrue(commitsWhileTablesWereRead >= 10, "the writers committed only " + commitsWhileTablesWereRead
                 + " transactions between the first and the last table the dump finished: the test would prove nothing");
+        assertTrue(bank.movedEarlier.get() > 0 && bank.movedLater.get() > 0 && bank.deleted.get() > 0, "while the dump ran, rows were updated"
+                + " into earlier blocks (" + bank.movedEarlier + ") and into later ones (" + bank.movedLater + "), and deleted ("
+                + bank.deleted + ")");
 
         Set<String> copies = monitor.copies.keySet();
         Set<Integer> copyingBackends = new HashSet<>(monitor.copies.values());
@@ -355,6 +366,12 @@ class PostgresDumpConsistencyIT {
         private final AtomicBoolean stop = new AtomicBoolean();
         private final AtomicLong highestId = new AtomicLong(PREFILLED_TRANSFERS);
         final AtomicLong commits = new AtomicLong();
+        /** Set while the dump runs. */
+        volatile boolean dumping;
+        final AtomicLong movedEarlier = new AtomicLong();
+        final AtomicLong movedLater = new AtomicLong();
+        final AtomicLong stayed = new AtomicLong();
+        final AtomicLong deleted = new AtomicLong();
         private final AtomicLong vacuums = new AtomicLong();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         private final List<Thread> threads = new ArrayList<>();
@@ -433,15 +450,18 @@ class PostgresDumpConsistencyIT {
                  PreparedStatement nextSettlement = c.prepareStatement("UPDATE counters SET settlements = settlements + 1,"
                          + " account_updates = account_updates + 2 WHERE id = 1");
                  PreparedStatement nextAmendment = c.prepareStatement("UPDATE counters SET amendments = amendments + 1 WHERE id = 1");
-                 PreparedStatement balance = c.prepareStatement("UPDATE accounts SET balance = balance + ?, version = version + 1 WHERE id = ?");
-                 PreparedStatement settle = c.prepareStatement("UPDATE accounts SET settled = settled + ?, version = version + 1 WHERE id = ?");
+                 PreparedStatement balance = c.prepareStatement("UPDATE accounts a SET balance = a.balance + ?, version = a.version + 1"
+                         + " FROM (SELECT id, ctid AS old FROM accounts WHERE id = ?) o WHERE a.id = o.id" + BLOCK_MOVE);
+                 PreparedStatement settle = c.prepareStatement("UPDATE accounts a SET settled = a.settled + ?, version = a.version + 1"
+                         + " FROM (SELECT id, ctid AS old FROM accounts WHERE id = ?) o WHERE a.id = o.id" + BLOCK_MOVE);
                  PreparedStatement record = c.prepareStatement("INSERT INTO transfers (seq, from_id, to_id, amount, note)"
                          + " VALUES (?, ?, ?, ?, ?) RETURNING id");
                  PreparedStatement remove = c.prepareStatement("DELETE FROM transfers WHERE id ="
                          + " (SELECT id FROM transfers WHERE id >= ? ORDER BY id LIMIT 1) RETURNING seq, from_id, to_id, amount, amended");
                  PreparedStatement keep = c.prepareStatement("INSERT INTO settlements VALUES (?, ?, ?, ?, ?)");
-                 PreparedStatement amend = c.prepareStatement("UPDATE transfers SET amended = amended + 1, note = note || ?"
-                         + " WHERE id = (SELECT id FROM transfers WHERE id >= ? ORDER BY id LIMIT 1)")) {
+                 PreparedStatement amend = c.prepareStatement("UPDATE transfers a SET amended = a.amended + 1, note = a.note || ?"
+                         + " FROM (SELECT id, ctid AS old FROM transfers WHERE id >= ? ORDER BY id LIMIT 1) o WHERE a.id = o.id"
+                         + BLOCK_MOVE)) {
                 c.setAutoCommit(false);
                 while (!stop.get()) {
                     int kind = random.nextInt(10);
@@ -473,13 +493,19 @@ class PostgresDumpConsistencyIT {
                             move(settle, rs.getInt(3), rs.getLong(4));
                         }
                         keep.executeUpdate();
+                        if (dumping) {
+                            deleted.incrementAndGet();
+                        }
                     } else {
                         nextAmendment.executeUpdate();
                         amend.setString(1, " amended " + "y".repeat(60 + random.nextInt(60)));
                         amend.setLong(2, 1 + (long) (random.nextDouble() * highestId.get()));
-                        if (amend.executeUpdate() != 1) {
-                            c.rollback();
-                            continue;
+                        try (ResultSet rs = amend.executeQuery()) {
+                            if (!rs.next()) {
+                                c.rollback();
+                                continue;
+                            }
+                            moved(rs.getInt(1));
                         }
                     }
                     c.commit();
@@ -488,10 +514,20 @@ class PostgresDumpConsistencyIT {
             }
         }
 
-        private static void move(PreparedStatement update, int account, long amount) throws SQLException {
+        private void move(PreparedStatement update, int account, long amount) throws SQLException {
             update.setLong(1, amount);
             update.setInt(2, account);
-            assertEquals(1, update.executeUpdate(), "account " + account + " updated");
+            try (ResultSet rs = update.executeQuery()) {
+                assertTrue(rs.next(), "account " + account + " updated");
+                moved(rs.getInt(1));
+            }
+        }
+
+        /** Counts, while a dump runs, the row versions that went to an earlier (-1) or a later (1) block than the one before. */
+        private void moved(int direction) {
+            if (dumping) {
+                (direction < 0 ? movedEarlier : direction > 0 ? movedLater : stayed).incrementAndGet();
+            }
         }
 
         private static long single(PreparedStatement statement) throws SQLException {
