@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.dbbackup.engine.DumpOptions;
 import dev.dbbackup.engine.DumpProgress;
 import dev.dbbackup.engine.DumpResult;
+import dev.dbbackup.engine.JobsTuning;
 import dev.dbbackup.engine.RestoreOptions;
 import dev.dbbackup.pipeline.SpillArea;
 import dev.dbbackup.testing.PostgresServer;
@@ -85,7 +86,7 @@ class PostgresDumpConsistencyIT {
 
     @AfterEach
     void clearPartSize() {
-        System.clearProperty(PostgresDumper.PART_SIZE_PROPERTY);
+        System.clearProperty(JobsTuning.PART_SIZE_PROPERTY);
     }
 
     @ParameterizedTest(name = "PostgreSQL {0}, --jobs {1}")
@@ -128,7 +129,7 @@ class PostgresDumpConsistencyIT {
             };
             DumpOptions options = new DumpOptions(List.of(), List.of(), List.of(), false, false, jobs, progress);
             if (jobs > 1) {
-                System.setProperty(PostgresDumper.PART_SIZE_PROPERTY, String.valueOf(PART_BYTES));
+                System.setProperty(JobsTuning.PART_SIZE_PROPERTY, String.valueOf(PART_BYTES));
                 options = options.withReadAhead(SpillArea.create(spillDir));
             }
             monitor.start();
