@@ -84,34 +84,69 @@ mkdir -p "$WORK/run"
 # The memory check (two sizes, dbbackup alone) runs only when asked for: --only memory.
 want() { [ "$1" != memory ] && [ "$ONLY" = all ] || [ "$ONLY" = "$1" ]; }
 
-# measure GROUP NAME REFERENCE PREPARE COMMAND OUTPUT_FILE
-#   runs PREPARE (untimed) then COMMAND under /usr/bin/time REPS times; records the median seconds,
-#   the size of OUTPUT_FILE (or -) and the largest peak RSS of any one process in the command.
-measure() {
-  local group=$1 name=$2 ref=$3 prepare=$4 command=$5 output=$6
-  local reps=${7:-$REPS}
-  local times=() cpus=() rss=0 i t r u s
-  for ((i = 1; i <= reps; i++)); do
-    bash -c "$prepare"
-    if ! /usr/bin/time -f "%e %M %U %S" -o "$WORK/run/time" bash -c "$command" >"$WORK/run/cmd.out" 2>&1; then
-      echo "   $name FAILED:" >&2; tail -5 "$WORK/run/cmd.out" >&2
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$name" "failed" "-" "-" "$ref" "-" >>"$RESULTS"
-      return 0
-    fi
-    read -r t r u s < <(tail -1 "$WORK/run/time")
-    times+=("$t")
-    cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN {printf "%.2f", u + s}')")
-    [ "$r" -gt "$rss" ] && rss=$r
-  done
-  local median cpu size=-
-  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}')
-  cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}')
+# One run of a case: its wall time, CPU seconds and peak RSS are appended to $WORK/run/cases/KEY. False if it failed.
+run_case() { # KEY NAME PREPARE COMMAND
+  local key=$1 name=$2 prepare=$3 command=$4 t r u s
+  bash -c "$prepare"
+  if ! /usr/bin/time -f "%e %M %U %S" -o "$WORK/run/time" bash -c "$command" >"$WORK/run/cmd.out" 2>&1; then
+    echo "   $name FAILED:" >&2; tail -5 "$WORK/run/cmd.out" >&2
+    return 1
+  fi
+  read -r t r u s < <(tail -1 "$WORK/run/time")
+  printf '%s %s %s\n' "$t" "$(awk -v u="$u" -v s="$s" 'BEGIN {printf "%.2f", u + s}')" "$r" >>"$WORK/run/cases/$key"
+}
+
+# The row of a case from its runs: median time and CPU, largest RSS, size of OUTPUT (a glob, or -).
+report_case() { # KEY GROUP NAME REF OUTPUT
+  local key=$1 group=$2 name=$3 ref=$4 output=$5 median cpu rss size=-
+  median=$(awk '{print $1}' "$WORK/run/cases/$key" | sort -n | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}')
+  cpu=$(awk '{print $2}' "$WORK/run/cases/$key" | sort -n | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}')
+  rss=$(awk '$3 > m {m = $3} END {print m + 0}' "$WORK/run/cases/$key")
   if [ "$output" != - ]; then
     # shellcheck disable=SC2086
     size=$(stat -c %s $output 2>/dev/null | head -1 || echo -)
   fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$name" "$median" "$size" "$rss" "$ref" "$cpu" >>"$RESULTS"
-  printf '   %-58s %8ss  cpu %7ss  %12s B  %7s KB RSS  (runs: %s)\n' "$name" "$median" "$cpu" "$size" "$rss" "${times[*]}"
+  printf '   %-58s %8ss  cpu %7ss  %12s B  %7s KB RSS  (runs: %s)\n' "$name" "$median" "$cpu" "$size" "$rss" \
+    "$(awk '{printf "%s%s", (NR > 1 ? " " : ""), $1}' "$WORK/run/cases/$key")"
+}
+
+failed_case() { # GROUP NAME REF
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "failed" "-" "-" "$3" "-" >>"$RESULTS"
+}
+
+CASES=0
+# measure GROUP NAME REFERENCE PREPARE COMMAND OUTPUT_FILE
+#   runs PREPARE (untimed) then COMMAND under /usr/bin/time REPS times; records the median seconds,
+#   the size of OUTPUT_FILE (or -) and the largest peak RSS of any one process in the command.
+measure() {
+  local group=$1 name=$2 ref=$3 prepare=$4 command=$5 output=$6
+  local reps=${7:-$REPS} i key
+  key=$((CASES += 1))
+  mkdir -p "$WORK/run/cases"; rm -f "$WORK/run/cases/$key"
+  for ((i = 1; i <= reps; i++)); do
+    run_case "$key" "$name" "$prepare" "$command" || { failed_case "$group" "$name" "$ref"; return 0; }
+  done
+  report_case "$key" "$group" "$name" "$ref" "$output"
+}
+
+# A reference and ours, run in turn (reference first in odd rounds, ours first in even ones), so that a machine or
+# server that drifts during the run (checkpoints, autovacuum, other load) weighs on both alike.
+measure_pair() { # GROUP REF_NAME REF_PREPARE REF_COMMAND REF_OUTPUT OUR_NAME OUR_PREPARE OUR_COMMAND OUR_OUTPUT
+  local group=$1 rname=$2 rprep=$3 rcmd=$4 rout=$5 oname=$6 oprep=$7 ocmd=$8 oout=$9 i rkey okey rok=true ook=true
+  rkey=$((CASES += 1)); okey=$((CASES += 1))
+  mkdir -p "$WORK/run/cases"; rm -f "$WORK/run/cases/$rkey" "$WORK/run/cases/$okey"
+  for ((i = 1; i <= REPS; i++)); do
+    if ((i % 2)); then
+      $rok && { run_case "$rkey" "$rname" "$rprep" "$rcmd" || rok=false; }
+      $ook && { run_case "$okey" "$oname" "$oprep" "$ocmd" || ook=false; }
+    else
+      $ook && { run_case "$okey" "$oname" "$oprep" "$ocmd" || ook=false; }
+      $rok && { run_case "$rkey" "$rname" "$rprep" "$rcmd" || rok=false; }
+    fi
+  done
+  if $rok; then report_case "$rkey" "$group" "$rname" "" "$rout"; else failed_case "$group" "$rname" ""; fi
+  if $ook; then report_case "$okey" "$group" "$oname" "$rname" "$oout"; else failed_case "$group" "$oname" "$rname"; fi
 }
 
 make_sqlite() { # MB FILE
@@ -128,10 +163,10 @@ sqlite_cases() { # LABEL DB
   local label=$1 db=$2 dir=$WORK/run/sq
   local ours="$DBBACKUP backup --database-url sqlite:///$db --backup-dir $dir/backups --type daily -q"
   echo "-- SQLite $label: $(stat -c %s "$db") bytes"
-  measure "sqlite-$label backup" "sqlite3 .dump | gzip -6" "" "rm -rf $dir; mkdir -p $dir" \
-    "sqlite3 $db .dump | gzip -6 > $dir/ref.sql.gz" "$dir/ref.sql.gz"
-  measure "sqlite-$label backup" "dbbackup backup (gzip:6, all cores, default)" "sqlite3 .dump | gzip -6" "rm -rf $dir/backups" \
-    "$ours" "$dir/backups/daily/*.sql.gz"
+  rm -rf "$dir"; mkdir -p "$dir"
+  measure_pair "sqlite-$label backup" "sqlite3 .dump | gzip -6" "rm -f $dir/ref.sql.gz" \
+    "sqlite3 $db .dump | gzip -6 > $dir/ref.sql.gz" "$dir/ref.sql.gz" \
+    "dbbackup backup (gzip:6, all cores, default)" "rm -rf $dir/backups" "$ours" "$dir/backups/daily/*.sql.gz"
   if [ "$label" = main ]; then
     measure "sqlite-$label backup" "dbbackup backup, plain java -jar (JVM ergonomics: G1)" "sqlite3 .dump | gzip -6" "rm -rf $dir/backups" \
       "java -jar $JAR backup --database-url sqlite:///$db --backup-dir $dir/backups --type daily -q" \
@@ -146,12 +181,12 @@ sqlite_cases() { # LABEL DB
       "BACKUP_COMPRESSION=zstd:3 $ours" "$dir/backups/daily/*.sql.zst" "$VARIANT_REPS"
   fi
   # restore: the reference file for the stock tools, our own backup (with its manifest) for dbbackup
-  measure "sqlite-$label restore" "gunzip -c | sqlite3" "" "rm -f $dir/target.db" \
-    "gunzip -c $dir/ref.sql.gz | sqlite3 $dir/target.db" "$dir/target.db"
   rm -rf "$dir/backups"; bash -c "$ours" >/dev/null 2>&1
   local file
   file=$(ls "$dir"/backups/daily/*.sql.gz)
-  measure "sqlite-$label restore" "dbbackup restore (validate, restore, check)" "gunzip -c | sqlite3" "rm -f $dir/target.db $dir/target.db.bak" \
+  measure_pair "sqlite-$label restore" "gunzip -c | sqlite3" "rm -f $dir/ref-target.db" \
+    "gunzip -c $dir/ref.sql.gz | sqlite3 $dir/ref-target.db" "$dir/ref-target.db" \
+    "dbbackup restore (validate, restore, check)" "rm -f $dir/target.db $dir/target.db.bak" \
     "$DBBACKUP restore $file --backup-dir $dir/backups --database-url sqlite:///$dir/target.db --yes -q" "$dir/target.db"
   if [ "$label" = main ]; then
     measure "sqlite-$label restore" "dbbackup restore, plain java -jar (JVM ergonomics: G1)" "gunzip -c | sqlite3" \
@@ -236,11 +271,12 @@ if want pg && [ -n "${BENCH_PG_URL:-}" ]; then
   echo "PostgreSQL: CPU s counts the client side only; the server's own work (COPY out ~2.5 s, COPY in and index builds ~9 s on the ~1 GB dataset) comes on top, on the same cores when the server is local." >>"$NOTES"
   dir=$WORK/run/pg
   recreate="psql '$BENCH_PG_URL' -q -c 'DROP DATABASE IF EXISTS dbbackup_bench_restore' -c 'CREATE DATABASE dbbackup_bench_restore'"
-  measure "postgresql backup" "pg_dump | gzip -6" "" "rm -rf $dir; mkdir -p $dir" "pg_dump -d '$SRC' | gzip -6 > $dir/ref.sql.gz" "$dir/ref.sql.gz"
-  measure "postgresql backup" "pg_dump -Fc" "" "rm -f $dir/ref.dump" "pg_dump -Fc -d '$SRC' -f $dir/ref.dump" "$dir/ref.dump"
+  rm -rf "$dir"; mkdir -p "$dir"
   if $DBBACKUP backup --database-url "$SRC" --backup-dir "$dir/probe" -q >"$WORK/run/probe.out" 2>&1; then
-    measure "postgresql backup" "dbbackup backup (gzip:6, all cores, default)" "pg_dump | gzip -6" "rm -rf $dir/backups" \
+    measure_pair "postgresql backup" "pg_dump | gzip -6" "rm -f $dir/ref.sql.gz" "pg_dump -d '$SRC' | gzip -6 > $dir/ref.sql.gz" "$dir/ref.sql.gz" \
+      "dbbackup backup (gzip:6, all cores, default)" "rm -rf $dir/backups" \
       "$DBBACKUP backup --database-url '$SRC' --backup-dir $dir/backups --type daily -q" "$dir/backups/daily/*.sql.gz"
+    measure "postgresql backup" "pg_dump -Fc" "" "rm -f $dir/ref.dump" "pg_dump -Fc -d '$SRC' -f $dir/ref.dump" "$dir/ref.dump"
     measure "postgresql backup" "dbbackup backup, plain java -jar (JVM ergonomics: G1)" "pg_dump | gzip -6" "rm -rf $dir/backups" \
       "java -jar $JAR backup --database-url '$SRC' --backup-dir $dir/backups --type daily -q" \
       "$dir/backups/daily/*.sql.gz" "$VARIANT_REPS"
@@ -251,17 +287,19 @@ if want pg && [ -n "${BENCH_PG_URL:-}" ]; then
     rm -rf "$dir/backups"
     $DBBACKUP backup --database-url "$SRC" --backup-dir "$dir/backups" --type daily -q >/dev/null 2>&1
     file=$(ls "$dir"/backups/daily/*.sql.gz)
-    measure "postgresql restore" "gunzip -c | psql" "" "$recreate" \
-      "gunzip -c $dir/ref.sql.gz | psql -q -v ON_ERROR_STOP=1 -d '$DST' >/dev/null" -
+    measure_pair "postgresql restore" "gunzip -c | psql" "$recreate" \
+      "gunzip -c $dir/ref.sql.gz | psql -q -v ON_ERROR_STOP=1 -d '$DST' >/dev/null" - \
+      "dbbackup restore (validate, restore, check)" "$recreate" \
+      "$DBBACKUP restore $file --backup-dir $dir/backups --database-url '$DST' --yes -q" -
     measure "postgresql restore" "pg_restore (of pg_dump -Fc)" "" "$recreate" \
       "pg_restore -d '$DST' $dir/ref.dump" -
-    measure "postgresql restore" "dbbackup restore (validate, restore, check)" "gunzip -c | psql" "$recreate" \
-      "$DBBACKUP restore $file --backup-dir $dir/backups --database-url '$DST' --yes -q" -
     measure "postgresql restore" "dbbackup restore, plain java -jar (JVM ergonomics: G1)" "gunzip -c | psql" "$recreate" \
       "java -jar $JAR restore $file --backup-dir $dir/backups --database-url '$DST' --yes -q" - "$VARIANT_REPS"
   else
     echo "   dbbackup cannot back up PostgreSQL in this build: $(grep -m1 error: "$WORK/run/probe.out" || tail -1 "$WORK/run/probe.out")"
     echo "PostgreSQL: only the stock tools were timed; dbbackup said: $(grep -m1 error: "$WORK/run/probe.out" || tail -1 "$WORK/run/probe.out")" >>"$NOTES"
+    measure "postgresql backup" "pg_dump | gzip -6" "" "rm -f $dir/ref.sql.gz" "pg_dump -d '$SRC' | gzip -6 > $dir/ref.sql.gz" "$dir/ref.sql.gz"
+    measure "postgresql backup" "pg_dump -Fc" "" "rm -f $dir/ref.dump" "pg_dump -Fc -d '$SRC' -f $dir/ref.dump" "$dir/ref.dump"
     measure "postgresql restore" "gunzip -c | psql" "" "$recreate" \
       "gunzip -c $dir/ref.sql.gz | psql -q -v ON_ERROR_STOP=1 -d '$DST' >/dev/null" -
   fi
