@@ -12,10 +12,9 @@ import dev.dbbackup.engine.RestoreOptions;
 import dev.dbbackup.pipeline.SpillArea;
 import dev.dbbackup.testing.PostgresServer;
 import dev.dbbackup.testing.PostgresServers;
+import dev.dbbackup.testing.SlowOutputStream;
 import java.io.BufferedReader;
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -135,7 +134,7 @@ class PostgresDumpConsistencyIT {
             monitor.start();
             long started = System.nanoTime();
             bank.dumping = true;
-            try (OutputStream out = new SlowOutput(Files.newOutputStream(file))) {
+            try (OutputStream out = new SlowOutputStream(Files.newOutputStream(file), 10)) {
                 result = RoundTrip.ENGINE.dump(server.url(source), options, out);
             } finally {
                 bank.dumping = false;
@@ -578,30 +577,6 @@ class PostgresDumpConsistencyIT {
             stop.set(true);
             thread.join(10_000);
             assertEquals(null, failure.get(), "watching the dump's COPY statements failed");
-        }
-    }
-
-    /** A writer slower than the server, as a compressor on few cores is: the dump lasts while the bank commits. */
-    private static final class SlowOutput extends FilterOutputStream {
-        private long sinceLastPause;
-
-        SlowOutput(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-            out.write(bytes, offset, length);
-            sinceLastPause += length;
-            if (sinceLastPause >= 64 * 1024) {
-                sinceLastPause = 0;
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted");
-                }
-            }
         }
     }
 }

@@ -9,8 +9,8 @@ import dev.dbbackup.engine.DumpOptions;
 import dev.dbbackup.engine.DumpResult;
 import dev.dbbackup.engine.RestoreOptions;
 import dev.dbbackup.engine.RestoreSession;
+import dev.dbbackup.testing.SlowOutputStream;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -95,7 +95,7 @@ class SqliteDumpConsistencyTest {
                 Thread.sleep(5);
             }
             dumping.set(true);
-            try (OutputStream out = new SlowOutputStream(Files.newOutputStream(dumpFile))) {
+            try (OutputStream out = new SlowOutputStream(Files.newOutputStream(dumpFile), 20)) {
                 result = new SqliteEngine().dump(url(source), DumpOptions.defaults(), out);
             }
             dumping.set(false);
@@ -164,7 +164,7 @@ class SqliteDumpConsistencyTest {
         DumpResult result;
         try {
             waitForBatches(source, PREFILLED_BATCHES + 50);
-            try (OutputStream out = new SlowOutputStream(Files.newOutputStream(dumpFile))) {
+            try (OutputStream out = new SlowOutputStream(Files.newOutputStream(dumpFile), 20)) {
                 result = new SqliteEngine().dump(url(source), DumpOptions.defaults(), out);
             }
         } finally {
@@ -229,29 +229,5 @@ class SqliteDumpConsistencyTest {
 
     private static DatabaseUrl url(Path file) {
         return DatabaseUrl.parse("sqlite:///" + file.toAbsolutePath());
-    }
-
-    /** Slows the dump down so the writer has time to commit while it runs. */
-    private static final class SlowOutputStream extends FilterOutputStream {
-        private long written;
-
-        SlowOutputStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-            out.write(bytes, offset, length);
-            written += length;
-            if (written > 64 * 1024) {
-                written = 0;
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", e);
-                }
-            }
-        }
     }
 }
