@@ -5,7 +5,7 @@ import org.jboss.logging.Logger;
 /**
  * The two tuning knobs of {@code --jobs} (PostgreSQL parallel export), as JVM system properties for operators and
  * tests: how large a block range of a large table is, and how many bytes workers may keep on disk ahead of the
- * writer. A value that is not a whole number of bytes is ignored with a warning.
+ * writer. A value that is not a positive whole number of bytes is ignored with a warning.
  */
 public final class JobsTuning {
 

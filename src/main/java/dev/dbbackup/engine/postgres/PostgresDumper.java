@@ -32,7 +32,6 @@ import java.util.Map;
 final class PostgresDumper {
 
     static final int OLDEST_SUPPORTED = 120000;
-    /** Bytes of table per --jobs part (default 256 MiB). */
     private static final Logger LOG = Logger.getLogger(PostgresDumper.class);
     private static final int LARGE_OBJECT_CHUNK = 128 * 1024;
 
