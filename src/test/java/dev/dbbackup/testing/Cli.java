@@ -63,8 +63,25 @@ public final class Cli {
     }
 
     public static Result run(Path workDir, Map<String, String> env, int timeoutSeconds, String... args) {
+        return start(new ProcessBuilder(command(args)), workDir, env, timeoutSeconds, args);
+    }
+
+    /**
+     * Runs the command line on a pseudo-terminal, as a person at a shell does: util-linux {@code script} gives it a
+     * terminal for standard input, output and error. The result's stdout is everything the terminal showed (the
+     * terminal turns each line feed into CR LF); its stderr is empty.
+     */
+    public static Result onTerminal(Path workDir, Map<String, String> env, String... args) {
+        StringBuilder line = new StringBuilder();
+        for (String part : command(args)) {
+            line.append(line.isEmpty() ? "" : " ").append('\'').append(part.replace("'", "'\\''")).append('\'');
+        }
+        return start(new ProcessBuilder("script", "-qfec", line.toString(), "/dev/null"), workDir, env, 180, args);
+    }
+
+    private static Result start(ProcessBuilder builder, Path workDir, Map<String, String> env, int timeoutSeconds, String... args) {
         try {
-            ProcessBuilder builder = new ProcessBuilder(command(args)).directory(workDir.toFile());
+            builder.directory(workDir.toFile());
             Map<String, String> environment = builder.environment();
             SCRUBBED.forEach(name -> {
                 environment.remove(name);
