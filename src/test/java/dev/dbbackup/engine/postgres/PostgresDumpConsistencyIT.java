@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.dbbackup.engine.DumpOptions;
 import dev.dbbackup.engine.DumpProgress;
 import dev.dbbackup.engine.DumpResult;
-import dev.dbbackup.engine.JobsTuning;
 import dev.dbbackup.engine.RestoreOptions;
 import dev.dbbackup.pipeline.SpillArea;
 import dev.dbbackup.testing.PostgresServer;
@@ -38,7 +37,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -83,11 +81,6 @@ class PostgresDumpConsistencyIT {
         return versions.stream().flatMap(v -> Stream.of(Arguments.of(v, 1), Arguments.of(v, 4)));
     }
 
-    @AfterEach
-    void clearPartSize() {
-        System.clearProperty(JobsTuning.PART_SIZE_PROPERTY);
-    }
-
     @ParameterizedTest(name = "PostgreSQL {0}, --jobs {1}")
     @MethodSource("versionsAndJobs")
     void aBackupTakenWhileOtherSessionsCommitIsOnePointInTime(int version, int jobs) throws Exception {
@@ -128,14 +121,13 @@ class PostgresDumpConsistencyIT {
             };
             DumpOptions options = new DumpOptions(List.of(), List.of(), List.of(), false, false, jobs, progress);
             if (jobs > 1) {
-                System.setProperty(JobsTuning.PART_SIZE_PROPERTY, String.valueOf(PART_BYTES));
                 options = options.withReadAhead(SpillArea.create(spillDir));
             }
             monitor.start();
             long started = System.nanoTime();
             bank.dumping = true;
             try (OutputStream out = new SlowOutputStream(Files.newOutputStream(file), 10)) {
-                result = RoundTrip.ENGINE.dump(server.url(source), options, out);
+                result = RoundTrip.dumpInParts(server, source, options, out, PART_BYTES); // parts matter only with --jobs
             } finally {
                 bank.dumping = false;
                 monitor.stop();

@@ -46,9 +46,17 @@ final class RoundTrip {
     /** {@link #dump} with --jobs block ranges of {@code partBytes} of heap (the property is cleared afterwards). */
     static DumpResult dumpInParts(PostgresServer server, String db, DumpOptions options, Path file, long partBytes)
             throws IOException, EngineException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            return dumpInParts(server, db, options, out, partBytes);
+        }
+    }
+
+    /** As above, into {@code out} (left open). */
+    static DumpResult dumpInParts(PostgresServer server, String db, DumpOptions options, OutputStream out, long partBytes)
+            throws IOException, EngineException {
         System.setProperty(JobsTuning.PART_SIZE_PROPERTY, String.valueOf(partBytes));
         try {
-            return dump(server, db, options, file);
+            return ENGINE.dump(server.url(db), options, out);
         } finally {
             System.clearProperty(JobsTuning.PART_SIZE_PROPERTY);
         }
