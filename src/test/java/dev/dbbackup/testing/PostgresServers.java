@@ -102,6 +102,14 @@ public final class PostgresServers {
         return start(major, "dedicated-" + DEDICATED.incrementAndGet());
     }
 
+    /**
+     * A server started outside the tests (the regression corpus's, see {@link RegressionCorpus}): the tests use it but
+     * neither start nor stop it at JVM exit.
+     */
+    public static PostgresServer running(int major, int port, Path installDir, Path dataDir, Path log) {
+        return new PostgresServer(major, "127.0.0.1", port, installDir, log, dataDir, "", isRoot());
+    }
+
     private static final java.util.concurrent.atomic.AtomicInteger DEDICATED = new java.util.concurrent.atomic.AtomicInteger();
 
     private static PostgresServer start(int major) {

@@ -137,16 +137,20 @@ public final class PostgresSnapshot {
                 + " LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o"
                 + " WHERE (d.objoid >= 16384 OR (d.classoid = 'pg_namespace'::regclass AND d.objoid = 'public'::regnamespace))"
                 + " AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.objid = d.objoid AND x.deptype = 'e')");
-        put(c, acls, "relation", "SELECT c.oid::regclass::text, c.relacl::text || ' ' || coalesce((SELECT string_agg(a.attname || a.attacl::text, ',' ORDER BY a.attnum)"
+        // An ACL spelled out as exactly its default grants what no ACL (NULL) grants; pg_dump writes neither, so both count as none.
+        String relationDefault = "acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::\"char\", c.relowner)";
+        put(c, acls, "relation", "SELECT c.oid::regclass::text, coalesce(c.relacl, " + relationDefault + ")::text || ' '"
+                + " || coalesce((SELECT string_agg(a.attname || a.attacl::text, ',' ORDER BY a.attnum)"
                 + " FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL), '')"
                 + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + USER_SCHEMA
-                + " AND " + NOT_EXTENSION.formatted("c.oid") + " AND (c.relacl IS NOT NULL OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL))");
+                + " AND " + NOT_EXTENSION.formatted("c.oid") + " AND (c.relacl <> " + relationDefault
+                + " OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL))");
         put(c, acls, "function", "SELECT p.oid::regprocedure::text, p.proacl::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-                + " WHERE " + USER_SCHEMA + " AND p.proacl IS NOT NULL AND " + NOT_EXTENSION.formatted("p.oid"));
+                + " WHERE " + USER_SCHEMA + " AND p.proacl <> acldefault('f', p.proowner) AND " + NOT_EXTENSION.formatted("p.oid"));
         put(c, acls, "schema", "SELECT n.nspname, n.nspacl::text FROM pg_namespace n WHERE " + USER_SCHEMA
-                + " AND n.nspacl IS NOT NULL");
+                + " AND n.nspacl <> acldefault('n', n.nspowner)");
         put(c, acls, "type", "SELECT t.oid::regtype::text, t.typacl::text FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
-                + " WHERE " + USER_SCHEMA + " AND t.typacl IS NOT NULL AND " + NOT_EXTENSION.formatted("t.oid"));
+                + " WHERE " + USER_SCHEMA + " AND t.typacl <> acldefault('T', t.typowner) AND " + NOT_EXTENSION.formatted("t.oid"));
         put(c, matviews, "", "SELECT c.oid::regclass::text, c.relispopulated::text FROM pg_class c WHERE c.relkind = 'm'");
 
         List<String> sequenceNames = list(c, "SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
