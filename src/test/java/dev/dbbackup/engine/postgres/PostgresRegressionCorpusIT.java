@@ -97,7 +97,7 @@ class PostgresRegressionCorpusIT {
     void stockGunzipAndPsqlGiveBackTheRegressionDatabaseUnchanged() throws IOException {
         Path file = backupFile();
         String target = newDatabase("regression_psql");
-        Cli.Result restore = shell(target, "set -o pipefail; gunzip -c -- \"$1\" | psql -X -q -v ON_ERROR_STOP=1 -d \"$2\"",
+        Cli.Result restore = shell(target, "set -o pipefail; gunzip -c -- \"$1\" | psql -X -q -v ON_ERROR_STOP=1 -f - -d \"$2\"",
                 file.toString(), target);
         assertEquals(0, restore.exitCode(), () -> "gunzip -c | psql -v ON_ERROR_STOP=1 of the regression backup failed\n"
                 + tail(restore.stderr(), 30));
@@ -113,7 +113,7 @@ class PostgresRegressionCorpusIT {
     @Test
     void theComparisonReportsWhatAPgDumpRoundTripLoses() throws IOException {
         String target = newDatabase("regression_pgdump");
-        Cli.Result restore = shell(target, "set -o pipefail; pg_dump -d \"$1\" | psql -X -q -v ON_ERROR_STOP=1 -d \"$2\"",
+        Cli.Result restore = shell(target, "set -o pipefail; pg_dump -d \"$1\" | psql -X -q -v ON_ERROR_STOP=1 -f - -d \"$2\"",
                 RegressionCorpus.DATABASE, target);
         assertEquals(0, restore.exitCode(), () -> "pg_dump | psql of the regression database failed\n" + tail(restore.stderr(), 30));
         Differences found = compare(target, "pgdump-roundtrip");
