@@ -65,6 +65,12 @@ ensure_server_current() {
   fi
 }
 
+# One run at a time (test JVMs of several checkouts may call this at once); a second run waits for the build.
+mkdir -p "$CACHE"
+chmod 0755 "$CACHE"
+exec 9>"$CACHE/.lock"
+flock 9
+
 # Fast path: built and (re)started.
 if [ -f "$BUILT" ] && [ -x "$BIN/pg_ctl" ] && [ -f "$DATA/PG_VERSION" ]; then
   ensure_server_current
@@ -72,8 +78,6 @@ if [ -f "$BUILT" ] && [ -x "$BIN/pg_ctl" ] && [ -f "$DATA/PG_VERSION" ]; then
   exit 0
 fi
 
-mkdir -p "$CACHE"
-chmod 0755 "$CACHE"
 : >"$TIMINGS"
 started=$SECONDS
 
