@@ -5,6 +5,7 @@ import dev.dbbackup.config.SettingsResolver;
 import dev.dbbackup.operation.ExitCode;
 import dev.dbbackup.schedule.SchedulePlan;
 import dev.dbbackup.schedule.ScheduleService;
+import dev.dbbackup.schedule.TestRestorePolicy;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Option;
                 "  dbbackup schedule                                   # 02:00 daily in BACKUP_TIMEZONE (default UTC)",
                 "  dbbackup schedule --cron '0 */6 * * *' --timezone Europe/Berlin",
                 "  dbbackup schedule --targets /etc/dbbackup/targets.ini   # several databases, one [name] section each",
+                "  dbbackup schedule --test-restore after-each             # test-restore every new backup (default: weekly)",
                 "  BACKUP_TEST_RESTORE_SCHEDULE='0 5 * * 0' dbbackup schedule"})
 public class ScheduleCommand implements Callable<Integer> {
 
@@ -33,8 +35,13 @@ public class ScheduleCommand implements Callable<Integer> {
             description = "When to back up: 5 crontab fields, @daily …, or Quartz with seconds (env BACKUP_SCHEDULE, default '0 2 * * *').")
     String cron;
 
+    @Option(names = "--test-restore", paramLabel = "POLICY",
+            description = "Test-restore new backups into a scratch target: never, after-each, daily or weekly "
+                    + "(env BACKUP_TEST_RESTORE, default weekly).")
+    String testRestore;
+
     @Option(names = "--test-restore-cron", paramLabel = "EXPR",
-            description = "When to test the newest backup (env BACKUP_TEST_RESTORE_SCHEDULE, default off).")
+            description = "Test the newest backup on a cron schedule of its own instead (env BACKUP_TEST_RESTORE_SCHEDULE, default off).")
     String testRestoreCron;
 
     @Option(names = "--timezone", paramLabel = "ZONE", description = "Time zone of the schedule and file names (env BACKUP_TIMEZONE, default UTC).")
@@ -61,6 +68,7 @@ public class ScheduleCommand implements Callable<Integer> {
     public Integer call() {
         Map<String, String> flags = retention.flags();
         CommonOptions.putIfSet(flags, SchedulePlan.SCHEDULE, cron);
+        CommonOptions.putIfSet(flags, TestRestorePolicy.SETTING, testRestore);
         CommonOptions.putIfSet(flags, SchedulePlan.TEST_RESTORE_SCHEDULE, testRestoreCron);
         CommonOptions.putIfSet(flags, SettingsResolver.TIMEZONE, timezone);
         CommonOptions.putIfSet(flags, SchedulePlan.TARGETS_FILE, targets);

@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -94,6 +95,21 @@ public class TestRestoreOperation {
         VerifyOperation.VerificationResult result = new VerifyOperation.VerificationResult(entry.key(), location, passed, failure, notes,
                 endMarker, plainBytes);
         return record(catalog, entry, settings, result, start);
+    }
+
+    /** When a test-restore of one of the backups in BACKUP_DIR last passed (from their manifests); empty when none did. */
+    public Optional<Instant> lastPassed(Settings settings) {
+        try {
+            return OffsiteStores.primary(settings).entries().stream()
+                    .flatMap(e -> e.manifest().stream())
+                    .map(BackupManifest::testRestore)
+                    .filter(v -> v != null && "passed".equals(v.state()) && v.at() != null)
+                    .map(v -> Instant.parse(v.at()))
+                    .max(Instant::compareTo);
+        } catch (IOException | java.time.format.DateTimeParseException e) {
+            LOG.debugf("cannot read the test-restore history of %s: %s", settings.backupDir(), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private VerifyOperation.VerificationResult record(BackupCatalog catalog, CatalogEntry entry, Settings settings,

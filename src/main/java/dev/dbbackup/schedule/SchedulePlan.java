@@ -86,11 +86,20 @@ public record SchedulePlan(List<ScheduleTarget> targets, boolean catchUp, Durati
         CronSchedule backups = CronSchedule.parse(SCHEDULE, sources.get(SCHEDULE).orElse(DEFAULT_SCHEDULE), settings.zone());
         Optional<CronSchedule> testRestore = sources.get(TEST_RESTORE_SCHEDULE).map(String::strip).filter(s -> !s.isEmpty())
                 .map(s -> CronSchedule.parse(TEST_RESTORE_SCHEDULE, s, settings.zone()));
+        Optional<String> policyValue = sources.get(TestRestorePolicy.SETTING).map(String::strip).filter(s -> !s.isEmpty());
+        if (policyValue.isPresent() && testRestore.isPresent()) {
+            throw new ConfigException(TestRestorePolicy.SETTING + " and " + TEST_RESTORE_SCHEDULE + " are both set",
+                    "set one: " + TestRestorePolicy.SETTING + " (never, after-each, daily, weekly) tests after backups, "
+                            + TEST_RESTORE_SCHEDULE + " on a cron schedule of its own");
+        }
+        // An explicit test-restore cron replaces the policy; otherwise the policy applies (weekly by default).
+        TestRestorePolicy policy = testRestore.isPresent() ? TestRestorePolicy.NEVER
+                : policyValue.map(TestRestorePolicy::parse).orElse(TestRestorePolicy.DEFAULT);
         int retries = retries(sources);
         Duration delay = SettingsResolver.duration(RETRY_DELAY, sources.get(RETRY_DELAY).orElse("30s"));
         RetryPolicy retry = new RetryPolicy(retries, delay, delay.compareTo(MAX_RETRY_DELAY) > 0 ? delay : MAX_RETRY_DELAY);
         Optional<DatabaseUrl> scratch = sources.get(SCRATCH_URL).map(String::strip).filter(s -> !s.isEmpty()).map(SchedulePlan::scratchUrl);
-        return new ScheduleTarget(name, settings, backups, testRestore, scratch, AlertSettings.resolve(sources), retry);
+        return new ScheduleTarget(name, settings, backups, testRestore, policy, scratch, AlertSettings.resolve(sources), retry);
     }
 
     private static DatabaseUrl scratchUrl(String url) {

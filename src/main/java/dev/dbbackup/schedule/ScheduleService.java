@@ -102,7 +102,7 @@ public class ScheduleService {
                 target.settings().databaseUrl().redacted(), target.settings().backupDir().toAbsolutePath().normalize(),
                 target.backups().text(), target.backups().zone().getId(),
                 target.backups().next(now).map(WHEN::format).orElse("never"),
-                target.testRestore().map(c -> "at '" + c.text() + "'").orElse("off"));
+                target.testRestore().map(c -> "at '" + c.text() + "'").orElse(target.testRestorePolicy().describe()));
     }
 
     private void scheduleJob(String id, CronSchedule cron, String every, Runnable task) {

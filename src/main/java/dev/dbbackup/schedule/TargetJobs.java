@@ -13,11 +13,14 @@ import dev.dbbackup.operation.alert.Alerts;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /** What the scheduler does for one target: a backup with retries and alerts, a test restore, a staleness check. */
@@ -41,6 +44,9 @@ public class TargetJobs {
     /** Targets already alerted as stale, so a stale backup raises one alert, not one every check. */
     private final Set<String> staleAlerted = ConcurrentHashMap.newKeySet();
 
+    /** When a test-restore of each target last passed in this process. */
+    private final Map<String, Instant> testRestorePassed = new ConcurrentHashMap<>();
+
     /**
      * One backup (with retention), retried while the database is unreachable.
      *
@@ -57,6 +63,7 @@ public class TargetJobs {
                         report.storedBytes(), report.duration().toMillis() / 1000.0, report.deleted().size());
                 staleAlerted.remove(target.name());
                 alerts.backupSucceeded(target.alerts(), target.settings(), report);
+                testRestoreIfDue(target, stop);
                 return;
             } catch (DatabaseUnreachableException e) {
                 if (attempt < attempts && !stop.requested()) {
@@ -98,11 +105,25 @@ public class TargetJobs {
         alerts.backupFailed(target.alerts(), target.settings(), e, attempts);
     }
 
+    /** After a good backup: test-restore it when BACKUP_TEST_RESTORE says so (unless dbbackup is stopping). */
+    private void testRestoreIfDue(ScheduleTarget target, StopSignal stop) {
+        // Retention may delete the backup whose manifest recorded the last pass, so this process also remembers it.
+        Optional<Instant> lastPassed = Stream.concat(testRestore.lastPassed(target.settings()).stream(),
+                Optional.ofNullable(testRestorePassed.get(target.name())).stream()).max(Instant::compareTo);
+        Optional<String> why = target.testRestorePolicy().due(lastPassed, target.settings().clock().instant());
+        if (why.isEmpty() || stop.requested()) {
+            return;
+        }
+        LOG.infof("[%s] test-restore of the new backup (%s)", target.name(), why.get());
+        testRestore(target);
+    }
+
     /** The scheduled test-restore of the newest backup into a scratch target (as {@code verify latest --restore}). */
     void testRestore(ScheduleTarget target) {
         try {
             VerifyOperation.VerificationResult result = testRestore.run(target.settings(), "latest", target.scratchUrl());
             if (result.passed()) {
+                testRestorePassed.put(target.name(), target.settings().clock().instant());
                 LOG.infof("[%s] test-restore passed: %s (%s)", target.name(), result.location(), String.join(", ", result.passedChecks()));
             } else {
                 LOG.errorf("[%s] test-restore FAILED: %s: %s", target.name(), result.location(), result.failure().orElse("?"));

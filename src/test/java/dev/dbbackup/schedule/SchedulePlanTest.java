@@ -37,6 +37,7 @@ class SchedulePlanTest {
         assertEquals("0 2 * * *", target.backups().text());
         assertEquals("UTC", target.backups().zone().getId());
         assertTrue(target.testRestore().isEmpty());
+        assertEquals(TestRestorePolicy.WEEKLY, target.testRestorePolicy(), "a new backup is test-restored at least weekly");
         assertTrue(plan.catchUp());
         assertEquals(Duration.ofSeconds(5), plan.shutdownGrace());
         assertEquals(3, target.retry().retries());
@@ -52,10 +53,40 @@ class SchedulePlanTest {
         assertEquals("30 1 * * *", target.backups().text());
         assertEquals("Europe/Berlin", target.backups().zone().getId());
         assertEquals("0 5 * * 0", target.testRestore().orElseThrow().text());
+        assertEquals(TestRestorePolicy.NEVER, target.testRestorePolicy(), "an explicit test-restore cron replaces the policy");
         assertFalse(plan.catchUp());
         assertEquals(Duration.ofMinutes(2), plan.shutdownGrace());
         assertEquals(5, target.retry().retries());
         assertTrue(target.alerts().wants(AlertEvent.Kind.FAILURE));
+    }
+
+    @Test
+    void theTestRestorePolicyIsReadAndAConflictWithTheCronOrAnUnknownValueIsRefused() {
+        assertEquals(TestRestorePolicy.AFTER_EACH, plan(Map.of("BACKUP_TEST_RESTORE", "after-each"),
+                Map.of("DATABASE_URL", "sqlite:///./app.db")).targets().get(0).testRestorePolicy());
+        assertEquals(TestRestorePolicy.NEVER, plan(Map.of(), Map.of("DATABASE_URL", "sqlite:///./app.db",
+                "BACKUP_TEST_RESTORE", " Never ")).targets().get(0).testRestorePolicy());
+        ConfigException both = assertThrows(ConfigException.class, () -> plan(Map.of("BACKUP_TEST_RESTORE", "daily"),
+                Map.of("DATABASE_URL", "sqlite:///./app.db", "BACKUP_TEST_RESTORE_SCHEDULE", "0 5 * * 0")));
+        assertEquals("BACKUP_TEST_RESTORE and BACKUP_TEST_RESTORE_SCHEDULE are both set", both.getMessage());
+        ConfigException unknown = assertThrows(ConfigException.class, () -> plan(Map.of(),
+                Map.of("DATABASE_URL", "sqlite:///./app.db", "BACKUP_TEST_RESTORE", "monthly")));
+        assertEquals("BACKUP_TEST_RESTORE must be never, after-each, daily or weekly, got 'monthly'", unknown.getMessage());
+    }
+
+    @Test
+    void periodicTestRestoresAreDueWhenNonePassedWithinThePeriod() {
+        java.time.Instant now = java.time.Instant.parse("2025-11-10T02:00:00Z");
+        java.util.Optional<java.time.Instant> sixDaysAgo = java.util.Optional.of(now.minus(Duration.ofDays(6)));
+        java.util.Optional<java.time.Instant> eightDaysAgo = java.util.Optional.of(now.minus(Duration.ofDays(8)));
+        assertTrue(TestRestorePolicy.WEEKLY.due(sixDaysAgo, now).isEmpty());
+        assertEquals("BACKUP_TEST_RESTORE=weekly: the last test-restore that passed was 192.0 h ago",
+                TestRestorePolicy.WEEKLY.due(eightDaysAgo, now).orElseThrow());
+        assertEquals("BACKUP_TEST_RESTORE=weekly: no test-restore has passed yet",
+                TestRestorePolicy.WEEKLY.due(java.util.Optional.empty(), now).orElseThrow());
+        assertTrue(TestRestorePolicy.DAILY.due(sixDaysAgo, now).isPresent());
+        assertTrue(TestRestorePolicy.AFTER_EACH.due(java.util.Optional.of(now), now).isPresent());
+        assertTrue(TestRestorePolicy.NEVER.due(java.util.Optional.empty(), now).isEmpty());
     }
 
     @Test

@@ -26,7 +26,7 @@ public final class ScheduleProcess implements AutoCloseable {
     private static final List<String> SCRUBBED = List.of("DATABASE_URL", "DATABASE_PASSWORD", "BACKUP_DIR", "BACKUP_RETENTION_DAYS",
             "BACKUP_RETENTION_WEEKS", "BACKUP_RETENTION_MONTHS", "BACKUP_TIMEZONE", "BACKUP_LOG_FILE", "DBBACKUP_CONFIG", "DBBACKUP_NOW",
             "BACKUP_SCHEDULE", "BACKUP_TARGETS_FILE", "BACKUP_MAX_AGE", "BACKUP_NAME", "BACKUP_ALERT_ON", "BACKUP_ALERT_WEBHOOK_URL",
-            "QUARKUS_HTTP_PORT");
+            "BACKUP_TEST_RESTORE", "BACKUP_TEST_RESTORE_SCHEDULE", "BACKUP_TEST_RESTORE_SCRATCH_URL", "QUARKUS_HTTP_PORT");
 
     private final Process process;
     private final int port;
