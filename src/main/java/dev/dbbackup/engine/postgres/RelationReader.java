@@ -5,7 +5,7 @@ import dev.dbbackup.engine.postgres.DumpObject.Kind;
 import dev.dbbackup.engine.postgres.Relation.Column;
 
 /**
- * Reads tables, views, materialized views and sequences (pg_class) into {@link Relation}s: their inheritance,
+ * Reads tables, foreign tables, views, materialized views and sequences (pg_class) into {@link Relation}s: their inheritance,
  * comments and privileges, columns (pg_attribute with defaults, collations, storage, statistics targets and
  * options) and sequence parameters. A sequence becomes its own dump object unless it is an identity column's,
  * which the table creates. It also notes which column defaults and constraints call user functions, so that
@@ -50,10 +50,6 @@ final class RelationReader extends CatalogReader {
             r.schema = rs.getString("nspname");
             r.name = rs.getString("relname");
             r.kind = rs.getString("relkind").charAt(0);
-            if (r.kind == 'f') {
-                unsupported.add("foreign table " + r.schema + "." + r.name);
-                return;
-            }
             r.persistence = rs.getString("relpersistence").charAt(0);
             r.owner = rs.getString("owner");
             r.options = CatalogQueries.textArray(rs, "options");
@@ -85,7 +81,7 @@ final class RelationReader extends CatalogReader {
         q.forEach("table comments and privileges", """
                 SELECT c.oid, pg_catalog.obj_description(c.oid, 'pg_class') AS comment, c.relacl::text[] AS acl,
                        pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner)::text[] AS defacl
-                FROM pg_catalog.pg_class c WHERE c.relnamespace = ANY(?::oid[]) AND c.relkind IN ('r', 'p', 'v', 'm', 'S')""", rs -> {
+                FROM pg_catalog.pg_class c WHERE c.relnamespace = ANY(?::oid[]) AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')""", rs -> {
             Relation r = relations.get(rs.getLong("oid"));
             if (r != null) {
                 r.comment = rs.getString("comment");
