@@ -61,11 +61,13 @@ final class RelationDefinitions extends CatalogReader {
                 if (c.collation != null) {
                     col.append(" COLLATE ").append(c.collation);
                 }
-                if (c.generated == 's' || c.generated == 'v') {
+                // An inheritance child takes its parent's generation expression; stating one of its own is an error.
+                boolean ownGeneration = c.generated != 0 && !(inheritanceChild && parentGenerates(r, c.name));
+                if (ownGeneration) {
                     col.append(" GENERATED ALWAYS AS (").append(c.defaultExpression).append(c.generated == 's' ? ") STORED" : ") VIRTUAL");
-                } else if (c.defaultExpression != null && callsUserFunction.contains(key("pg_attrdef", c.defaultOid))) {
+                } else if (c.generated == 0 && c.defaultExpression != null && callsUserFunction.contains(key("pg_attrdef", c.defaultOid))) {
                     separateDefault(r, c, "ALTER TABLE ONLY " + qn, tableKey);
-                } else if (c.defaultExpression != null) {
+                } else if (c.generated == 0 && c.defaultExpression != null) {
                     col.append(" DEFAULT ").append(c.defaultExpression);
                 }
                 if (c.notNull) {
@@ -183,6 +185,17 @@ final class RelationDefinitions extends CatalogReader {
         if (c.notNull && !parentNotNull) {
             after.add(col + " SET NOT NULL;");
         }
+    }
+
+    private boolean parentGenerates(Relation r, String column) {
+        for (long p : r.parents) {
+            Relation parent = relations.get(p);
+            Column pc = parent == null ? null : parent.column(column);
+            if (pc != null && pc.generated != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void columnOptions(Relation r, DumpObject o) {

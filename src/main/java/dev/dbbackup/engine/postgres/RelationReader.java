@@ -132,6 +132,10 @@ final class RelationReader extends CatalogReader {
             String comp = rs.getString("compression");
             c.compression = comp == null || comp.isEmpty() ? null : comp;
             c.options = CatalogQueries.textArray(rs, "options");
+            if (c.options != null) {
+                // Servers that keep a column version among the options (pg_attver=) set it themselves; pg_dump leaves it out too.
+                c.options.removeIf(option -> option.startsWith("pg_attver="));
+            }
             c.acl = CatalogQueries.textArray(rs, "acl");
             c.comment = rs.getString("comment");
             r.columns.add(c);
