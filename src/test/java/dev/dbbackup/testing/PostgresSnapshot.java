@@ -125,7 +125,8 @@ public final class PostgresSnapshot {
                 + " || format_type(o.oprright, NULL) || ')', o.oprcode::regproc::text || ' ' || o.oprcom::regoper::text || ' ' || o.oprnegate::regoper::text"
                 + " FROM pg_operator o WHERE o.oid >= 16384 AND " + NOT_EXTENSION.formatted("o.oid"));
         put(c, schema, "text search dictionary", "SELECT d.dictnamespace::regnamespace::text || '.' || d.dictname,"
-                + " d.dicttemplate::regproc::text || ' ' || coalesce(d.dictinitoption, '') FROM pg_ts_dict d WHERE d.oid >= 16384");
+                + " (SELECT t.tmplnamespace::regnamespace::text || '.' || t.tmplname FROM pg_ts_template t WHERE t.oid = d.dicttemplate)"
+                + " || ' ' || coalesce(d.dictinitoption, '') FROM pg_ts_dict d WHERE d.oid >= 16384");
         put(c, schema, "text search configuration", "SELECT c.cfgnamespace::regnamespace::text || '.' || c.cfgname,"
                 + " (SELECT string_agg(m.maptokentype || ':' || m.mapdict::regdictionary::text, ',' ORDER BY m.maptokentype, m.mapseqno)"
                 + "  FROM pg_ts_config_map m WHERE m.mapcfg = c.oid) FROM pg_ts_config c WHERE c.oid >= 16384");

@@ -325,9 +325,6 @@ public final class PostgresTortureDatabase {
                 "COMMENT ON ACCESS METHOD heap2 IS 'another heap'",
                 "CREATE TABLE ext.in_heap2 (a integer) USING heap2",
                 "INSERT INTO ext.in_heap2 VALUES (1), (2)",
-                "CREATE OPERATOR CLASS ext.int_ops2 DEFAULT FOR TYPE integer USING btree2 AS OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =,"
-                        + " OPERATOR 4 >=, OPERATOR 5 >, FUNCTION 1 btint4cmp(integer, integer)",
-                "CREATE INDEX in_heap2_a ON ext.in_heap2 USING btree2 (a)",
                 "CREATE DEFAULT CONVERSION ext.latin_conv FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8",
                 "COMMENT ON CONVERSION ext.latin_conv IS 'a conversion'",
                 "CREATE TEXT SEARCH PARSER ext.my_parser (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end,"

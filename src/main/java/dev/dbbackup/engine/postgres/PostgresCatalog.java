@@ -84,6 +84,7 @@ final class PostgresCatalog extends CatalogReader {
         tableObjectReader.commentInlineChecks();
         tableObjectReader.readIndexes();
         tableObjectReader.readTriggers();
+        tableObjectReader.readClonedTriggerStates();
         tableObjectReader.readRules();
         tableObjectReader.readPolicies();
         tableObjectReader.readStatisticsObjects();

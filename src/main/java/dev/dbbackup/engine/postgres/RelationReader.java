@@ -187,10 +187,12 @@ final class RelationReader extends CatalogReader {
             if ("i".equals(deptype) && table != null) {
                 // An identity sequence is created by its column's ADD GENERATED ... AS IDENTITY.
                 Column col = table.column(rs.getString("owner_column"));
+                // An identity sequence follows its table's persistence unless it was changed on its own.
+                String persistence = seq.persistence == table.persistence ? "" : seq.persistence == 'u' ? "UNLOGGED\n    " : "LOGGED\n    ";
                 seq.kind = 'I';
                 seq.identitySequenceStatement = "ALTER TABLE " + table.qualified() + " ALTER COLUMN "
                         + SqlText.ident(col.name) + " ADD GENERATED " + (col.identity == 'a' ? "ALWAYS" : "BY DEFAULT")
-                        + " AS IDENTITY (\n    SEQUENCE NAME " + qn + "\n    " + parameters + "\n);";
+                        + " AS IDENTITY (\n    SEQUENCE NAME " + qn + "\n    " + persistence + parameters + "\n);";
                 table.identitySequenceStatement = (table.identitySequenceStatement == null ? "" : table.identitySequenceStatement + "\n")
                         + seq.identitySequenceStatement;
                 table.identitySequences.add(seq);
