@@ -81,6 +81,7 @@ final class PostgresCatalog extends CatalogReader {
         tableObjectReader.readConstraints();
         relationDefinitions.buildRelationObjects();
         foreignDataReader.buildForeignTables();
+        relationReader.readMaterializedViewOrder();
         tableObjectReader.commentInlineChecks();
         tableObjectReader.readIndexes();
         tableObjectReader.readTriggers();

@@ -217,6 +217,32 @@ final class RelationReader extends CatalogReader {
         }, inSchemas());
     }
 
+    /**
+     * A materialized view is refreshed after the materialized views it reads, directly or through views, as pg_dump
+     * does; refreshing it first fails ("has not been populated"). Runs after the refresh entries exist.
+     */
+    void readMaterializedViewOrder() throws EngineException {
+        q.forEach("materialized views read by materialized views", """
+                WITH RECURSIVE reads(mv, ref) AS (
+                  SELECT rw.ev_class, d.refobjid FROM pg_catalog.pg_rewrite rw
+                  JOIN pg_catalog.pg_class c ON c.oid = rw.ev_class AND c.relkind = 'm'
+                  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = rw.oid
+                    AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> rw.ev_class
+                  WHERE c.relnamespace = ANY(?::oid[])
+                  UNION
+                  SELECT r.mv, d.refobjid FROM reads r
+                  JOIN pg_catalog.pg_class v ON v.oid = r.ref AND v.relkind = 'v'
+                  JOIN pg_catalog.pg_rewrite rw ON rw.ev_class = v.oid
+                  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = rw.oid
+                    AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> rw.ev_class)
+                SELECT DISTINCT r.mv, r.ref FROM reads r JOIN pg_catalog.pg_class m ON m.oid = r.ref AND m.relkind = 'm'""", rs -> {
+            DumpObject refresh = objects.get("refresh:" + rs.getLong(1));
+            if (refresh != null) {
+                refresh.dependsOn("refresh:" + rs.getLong(2));
+            }
+        }, inSchemas());
+    }
+
     private void sequenceSet(Relation seq, String dependsOn) {
         DumpObject set = put(new DumpObject("seqset:" + seq.oid, Kind.SEQUENCE_SET, seq.schema, seq.name, null));
         set.sequenceName = seq.qualified();

@@ -70,7 +70,9 @@ final class TableObjectReader extends CatalogReader {
             }
             Kind kind = type.equals("f") ? Kind.FK_CONSTRAINT : Kind.CONSTRAINT;
             DumpObject o = put(new DumpObject(ck, kind, r.schema, r.name + " " + name, null));
-            boolean only = !(type.equals("f") && r.kind == 'p');
+            // A CHECK constraint the children inherit is added to them too, as pg_dump does (ONLY fails on a parent).
+            boolean inheritedCheck = type.equals("c") && parentOids.contains(r.oid) && !def.contains(" NO INHERIT");
+            boolean only = !(type.equals("f") && r.kind == 'p') && !inheritedCheck;
             o.add("ALTER TABLE " + (only ? "ONLY " : "") + r.qualified() + "\n    ADD CONSTRAINT " + SqlText.ident(name) + " " + def + ";");
             comment(o, "CONSTRAINT " + SqlText.ident(name) + " ON " + r.qualified(), commentText);
             o.dependsOn(key("pg_class", r.oid));
