@@ -29,6 +29,7 @@ final class PostgresCatalog extends CatalogReader {
     private final AccessMethodReader accessMethodReader;
     private final SupportObjectReader supportObjectReader;
     private final ForeignDataReader foreignDataReader;
+    private final CatalogPrivilegeReader catalogPrivilegeReader;
 
     PostgresCatalog(Connection connection, DumpOptions options, int version) {
         super(new CatalogContext(connection, options, version));
@@ -44,6 +45,7 @@ final class PostgresCatalog extends CatalogReader {
         accessMethodReader = new AccessMethodReader(context);
         supportObjectReader = new SupportObjectReader(context);
         foreignDataReader = new ForeignDataReader(context);
+        catalogPrivilegeReader = new CatalogPrivilegeReader(context);
     }
 
     /** The names of the schemas this dump covers. */
@@ -96,6 +98,7 @@ final class PostgresCatalog extends CatalogReader {
         }
         privilegeReader.readDefaultPrivileges();
         privilegeReader.readExtensionMemberPrivileges();
+        catalogPrivilegeReader.readCatalogPrivileges();
         extensionReader.readExtensionConfiguration();
         if (!unsupported.isEmpty()) {
             List<String> names = new ArrayList<>(unsupported);
