@@ -125,10 +125,12 @@ public final class PostgresSnapshot {
                 + " || format_type(o.oprright, NULL) || ')', o.oprcode::regproc::text || ' ' || o.oprcom::regoper::text || ' ' || o.oprnegate::regoper::text"
                 + " FROM pg_operator o WHERE o.oid >= 16384 AND " + NOT_EXTENSION.formatted("o.oid"));
         put(c, schema, "text search dictionary", "SELECT d.dictnamespace::regnamespace::text || '.' || d.dictname,"
-                + " d.dicttemplate::regproc::text || ' ' || coalesce(d.dictinitoption, '') FROM pg_ts_dict d WHERE d.oid >= 16384");
+                + " (SELECT t.tmplnamespace::regnamespace::text || '.' || t.tmplname FROM pg_ts_template t WHERE t.oid = d.dicttemplate)"
+                + " || ' ' || coalesce(d.dictinitoption, '') FROM pg_ts_dict d WHERE d.oid >= 16384");
         put(c, schema, "text search configuration", "SELECT c.cfgnamespace::regnamespace::text || '.' || c.cfgname,"
                 + " (SELECT string_agg(m.maptokentype || ':' || m.mapdict::regdictionary::text, ',' ORDER BY m.maptokentype, m.mapseqno)"
                 + "  FROM pg_ts_config_map m WHERE m.mapcfg = c.oid) FROM pg_ts_config c WHERE c.oid >= 16384");
+        readCatalogKinds(c, major);
         put(c, schema, "large object", "SELECT oid::text, pg_get_userbyid(lomowner) FROM pg_largeobject_metadata");
         put(c, schema, "default acl", "SELECT pg_get_userbyid(defaclrole) || ' ' || defaclnamespace::regnamespace::text || ' ' || defaclobjtype::text,"
                 + " defaclacl::text FROM pg_default_acl");
@@ -175,6 +177,57 @@ public final class PostgresSnapshot {
         for (String lo : list(c, "SELECT oid::text FROM pg_largeobject_metadata")) {
             put(c, rows, "", "SELECT 'large object " + lo + "', md5(lo_get(" + lo + "))");
         }
+    }
+
+    /** Base and shell types, ranges' canonical functions, operator classes and families, access methods, conversions,
+     * text search parsers and templates, languages, transforms, foreign data wrappers, servers, user mappings and
+     * foreign tables. */
+    private void readCatalogKinds(Connection c, int major) throws SQLException {
+        String subscript = major >= 14 ? "t.typsubscript::regproc::text" : "''";
+        put(c, schema, "base type", "SELECT n.nspname || '.' || t.typname, concat_ws(' ', t.typtype, t.typisdefined, pg_get_userbyid(t.typowner),"
+                + " t.typlen, t.typbyval, t.typalign, t.typstorage, t.typcategory, t.typispreferred, t.typdelim, t.typinput::regproc,"
+                + " t.typoutput::regproc, t.typreceive::regproc, t.typsend::regproc, t.typmodin::regproc, t.typmodout::regproc,"
+                + " t.typanalyze::regproc, " + subscript + ", t.typelem::regtype, t.typdefault, t.typcollation <> 0)"
+                + " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE " + USER_SCHEMA + " AND t.typtype IN ('b', 'p')"
+                + " AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid) AND " + NOT_EXTENSION.formatted("t.oid"));
+        put(c, schema, "range", "SELECT r.rngtypid::regtype::text, concat_ws(' ', r.rngsubtype::regtype, r.rngcanonical::regproc,"
+                + " r.rngsubdiff::regproc, (SELECT opcname FROM pg_opclass WHERE oid = r.rngsubopc),"
+                + " (SELECT collname FROM pg_collation WHERE oid = r.rngcollation)) FROM pg_range r WHERE r.rngtypid >= 16384");
+        put(c, schema, "operator family", "SELECT f.opfnamespace::regnamespace::text || '.' || f.opfname || ' ' || a.amname,"
+                + " pg_get_userbyid(f.opfowner) || ' ' || coalesce((SELECT string_agg(o.amopstrategy || ' ' || o.amopopr::regoperator::text"
+                + "   || ' ' || o.amoppurpose::text || ' ' || o.amoplefttype::regtype || ' ' || o.amoprighttype::regtype || ' ' || coalesce((SELECT sf.opfname FROM pg_opfamily sf WHERE sf.oid = o.amopsortfamily), ''), ', '"
+                + "   ORDER BY o.amopstrategy, o.amopopr::regoperator::text) FROM pg_amop o WHERE o.amopfamily = f.oid), '')"
+                + " || ' | ' || coalesce((SELECT string_agg(p.amprocnum || ' ' || p.amproc::regprocedure::text || ' ' || p.amproclefttype::regtype"
+                + "   || ' ' || p.amprocrighttype::regtype, ', ' ORDER BY p.amprocnum, p.amproc::regprocedure::text) FROM pg_amproc p WHERE p.amprocfamily = f.oid), '')"
+                + " FROM pg_opfamily f JOIN pg_am a ON a.oid = f.opfmethod WHERE f.oid >= 16384 AND " + NOT_EXTENSION.formatted("f.oid"));
+        put(c, schema, "operator class", "SELECT o.opcnamespace::regnamespace::text || '.' || o.opcname || ' ' || a.amname,"
+                + " concat_ws(' ', pg_get_userbyid(o.opcowner), o.opcintype::regtype, o.opckeytype::regtype, o.opcdefault,"
+                + " (SELECT f.opfnamespace::regnamespace::text || '.' || f.opfname FROM pg_opfamily f WHERE f.oid = o.opcfamily))"
+                + " FROM pg_opclass o JOIN pg_am a ON a.oid = o.opcmethod WHERE o.oid >= 16384 AND " + NOT_EXTENSION.formatted("o.oid"));
+        put(c, schema, "access method", "SELECT amname, amtype::text || ' ' || amhandler::regproc::text FROM pg_am WHERE oid >= 16384");
+        put(c, schema, "conversion", "SELECT connamespace::regnamespace::text || '.' || conname, concat_ws(' ', pg_get_userbyid(conowner),"
+                + " pg_encoding_to_char(conforencoding), pg_encoding_to_char(contoencoding), conproc::regproc, condefault)"
+                + " FROM pg_conversion WHERE oid >= 16384 AND " + NOT_EXTENSION.formatted("pg_conversion.oid"));
+        put(c, schema, "text search parser", "SELECT prsnamespace::regnamespace::text || '.' || prsname, concat_ws(' ', prsstart::regproc,"
+                + " prstoken::regproc, prsend::regproc, prslextype::regproc, prsheadline::regproc) FROM pg_ts_parser WHERE oid >= 16384");
+        put(c, schema, "text search template", "SELECT tmplnamespace::regnamespace::text || '.' || tmplname, concat_ws(' ', tmplinit::regproc,"
+                + " tmpllexize::regproc) FROM pg_ts_template WHERE oid >= 16384");
+        put(c, schema, "language", "SELECT lanname, concat_ws(' ', pg_get_userbyid(lanowner), lanpltrusted, lanplcallfoid::regproc,"
+                + " laninline::regproc, lanvalidator::regproc) FROM pg_language WHERE oid >= 16384 AND " + NOT_EXTENSION.formatted("pg_language.oid"));
+        put(c, acls, "language", "SELECT lanname, lanacl::text FROM pg_language WHERE lanacl IS NOT NULL AND oid >= 16384");
+        put(c, schema, "transform", "SELECT trftype::regtype::text || ' ' || (SELECT lanname FROM pg_language WHERE oid = trflang),"
+                + " trffromsql::regprocedure::text || ' ' || trftosql::regprocedure::text FROM pg_transform WHERE oid >= 16384");
+        put(c, schema, "foreign data wrapper", "SELECT fdwname, concat_ws(' ', pg_get_userbyid(fdwowner), fdwhandler::regproc,"
+                + " fdwvalidator::regproc, fdwoptions) FROM pg_foreign_data_wrapper");
+        put(c, acls, "foreign data wrapper", "SELECT fdwname, fdwacl::text FROM pg_foreign_data_wrapper WHERE fdwacl IS NOT NULL");
+        put(c, schema, "server", "SELECT srvname, concat_ws(' ', pg_get_userbyid(srvowner), srvtype, srvversion,"
+                + " (SELECT fdwname FROM pg_foreign_data_wrapper WHERE oid = srvfdw), srvoptions) FROM pg_foreign_server");
+        put(c, acls, "server", "SELECT srvname, srvacl::text FROM pg_foreign_server WHERE srvacl IS NOT NULL");
+        put(c, schema, "user mapping", "SELECT srvname || ' ' || usename, umoptions::text FROM pg_user_mappings");
+        put(c, schema, "foreign table", "SELECT ftrelid::regclass::text, (SELECT srvname FROM pg_foreign_server WHERE oid = ftserver)"
+                + " || ' ' || coalesce(ftoptions::text, '') || ' ' || coalesce((SELECT string_agg(a.attname || '=' || a.attfdwoptions::text, ','"
+                + "   ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = ftrelid AND a.attfdwoptions IS NOT NULL), '')"
+                + " FROM pg_foreign_table");
     }
 
     private static void put(Connection c, Map<String, String> into, String kind, String sql) throws SQLException {

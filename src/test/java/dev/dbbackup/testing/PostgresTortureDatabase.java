@@ -222,6 +222,7 @@ public final class PostgresTortureDatabase {
                 "SELECT nextval('shop.order_no')",
                 "REFRESH MATERIALIZED VIEW shop.order_totals",
                 "REFRESH MATERIALIZED VIEW shop.totals_of_totals"));
+        s.addAll(catalogKinds(major));
         if (major >= 14) {
             s.addAll(List.of(
                     "CREATE FUNCTION shop.std_body(a integer) RETURNS integer LANGUAGE sql IMMUTABLE\n"
@@ -251,6 +252,141 @@ public final class PostgresTortureDatabase {
                     "CREATE TABLE shop.virtual_gen (a integer, b integer GENERATED ALWAYS AS (a * 2) VIRTUAL, "
                             + "c integer CONSTRAINT c_must_exist NOT NULL)",
                     "INSERT INTO shop.virtual_gen (a, c) VALUES (1, 1), (NULL, 2)"));
+        }
+        return s;
+    }
+
+    /** The user mapping password the torture database stores; it must reach the dump and never a log. */
+    public static final String MAPPING_PASSWORD = "Torture-S3cret-pa55";
+
+    /**
+     * Kinds pg_dump writes that hook into the server: base and shell types (I/O functions in LANGUAGE internal, as the
+     * regression suite does), a range with a canonical function, operator families and classes (with loose members
+     * and FOR ORDER BY), access methods, a conversion, text search parsers and templates, a language, transforms,
+     * foreign data wrappers (with and without postgres_fdw), servers, user mappings and foreign tables.
+     */
+    private static List<String> catalogKinds(int major) {
+        List<String> s = new ArrayList<>(List.of(
+                "CREATE SCHEMA ext",
+                "CREATE TYPE ext.widget",
+                "CREATE FUNCTION ext.widget_in(cstring) RETURNS ext.widget LANGUAGE internal IMMUTABLE STRICT AS 'int4in'",
+                "CREATE FUNCTION ext.widget_out(ext.widget) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'int4out'",
+                "CREATE FUNCTION ext.widget_recv(internal) RETURNS ext.widget LANGUAGE internal IMMUTABLE STRICT AS 'int4recv'",
+                "CREATE FUNCTION ext.widget_send(ext.widget) RETURNS bytea LANGUAGE internal IMMUTABLE STRICT AS 'int4send'",
+                "CREATE TYPE ext.widget (INPUT = ext.widget_in, OUTPUT = ext.widget_out, RECEIVE = ext.widget_recv, SEND = ext.widget_send,"
+                        + " INTERNALLENGTH = 4, PASSEDBYVALUE, ALIGNMENT = int4, STORAGE = plain, CATEGORY = 'N', DEFAULT = '7', DELIMITER = ';')",
+                "COMMENT ON TYPE ext.widget IS 'a base type'",
+                "GRANT USAGE ON TYPE ext.widget TO " + READER_ROLE,
+                "CREATE TYPE ext.never_defined",
+                "COMMENT ON TYPE ext.never_defined IS 'a shell type'",
+                "CREATE TYPE ext.mytext",
+                "CREATE FUNCTION ext.mytext_in(cstring) RETURNS ext.mytext LANGUAGE internal IMMUTABLE STRICT AS 'textin'",
+                "CREATE FUNCTION ext.mytext_out(ext.mytext) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'textout'",
+                "CREATE TYPE ext.mytext (INPUT = ext.mytext_in, OUTPUT = ext.mytext_out, LIKE = text, COLLATABLE = true, PREFERRED = true, CATEGORY = 'S')",
+                "CREATE TABLE ext.gadget (w ext.widget, t ext.mytext COLLATE \"C\")",
+                "INSERT INTO ext.gadget VALUES ('5', 'hello'), (NULL, 'it''s'), ('-3', NULL)",
+                "CREATE FUNCTION ext.widget_lt(ext.widget, ext.widget) RETURNS boolean LANGUAGE internal IMMUTABLE STRICT AS 'int4lt'",
+                "CREATE FUNCTION ext.widget_le(ext.widget, ext.widget) RETURNS boolean LANGUAGE internal IMMUTABLE STRICT AS 'int4le'",
+                "CREATE FUNCTION ext.widget_eq(ext.widget, ext.widget) RETURNS boolean LANGUAGE internal IMMUTABLE STRICT AS 'int4eq'",
+                "CREATE FUNCTION ext.widget_ge(ext.widget, ext.widget) RETURNS boolean LANGUAGE internal IMMUTABLE STRICT AS 'int4ge'",
+                "CREATE FUNCTION ext.widget_gt(ext.widget, ext.widget) RETURNS boolean LANGUAGE internal IMMUTABLE STRICT AS 'int4gt'",
+                "CREATE FUNCTION ext.widget_cmp(ext.widget, ext.widget) RETURNS integer LANGUAGE internal IMMUTABLE STRICT AS 'btint4cmp'",
+                "CREATE FUNCTION ext.widget_hash(ext.widget) RETURNS integer LANGUAGE internal IMMUTABLE STRICT AS 'hashint4'",
+                "CREATE CAST (ext.widget AS integer) WITHOUT FUNCTION AS IMPLICIT",
+                "CREATE OPERATOR ext.< (FUNCTION = ext.widget_lt, LEFTARG = ext.widget, RIGHTARG = ext.widget, COMMUTATOR = OPERATOR(ext.>),"
+                        + " NEGATOR = OPERATOR(ext.>=), RESTRICT = scalarltsel, JOIN = scalarltjoinsel)",
+                "CREATE OPERATOR ext.<= (FUNCTION = ext.widget_le, LEFTARG = ext.widget, RIGHTARG = ext.widget)",
+                "CREATE OPERATOR ext.= (FUNCTION = ext.widget_eq, LEFTARG = ext.widget, RIGHTARG = ext.widget, COMMUTATOR = OPERATOR(ext.=), HASHES, MERGES)",
+                "CREATE OPERATOR ext.>= (FUNCTION = ext.widget_ge, LEFTARG = ext.widget, RIGHTARG = ext.widget)",
+                "CREATE OPERATOR ext.> (FUNCTION = ext.widget_gt, LEFTARG = ext.widget, RIGHTARG = ext.widget)",
+                "CREATE OPERATOR FAMILY ext.widget_fam USING btree",
+                "CREATE OPERATOR CLASS ext.widget_ops DEFAULT FOR TYPE ext.widget USING btree FAMILY ext.widget_fam AS OPERATOR 1 ext.<,"
+                        + " OPERATOR 2 ext.<=, OPERATOR 3 ext.=, OPERATOR 4 ext.>=, OPERATOR 5 ext.>, FUNCTION 1 ext.widget_cmp(ext.widget, ext.widget)",
+                "CREATE OPERATOR CLASS ext.widget_hash_ops DEFAULT FOR TYPE ext.widget USING hash AS OPERATOR 1 ext.=, FUNCTION 1 ext.widget_hash(ext.widget)",
+                "CREATE FUNCTION ext.widget_int_cmp(ext.widget, integer) RETURNS integer LANGUAGE internal IMMUTABLE STRICT AS 'btint4cmp'",
+                "CREATE FUNCTION ext.widget_int_lt(ext.widget, integer) RETURNS boolean LANGUAGE internal IMMUTABLE STRICT AS 'int4lt'",
+                "CREATE OPERATOR ext.< (FUNCTION = ext.widget_int_lt, LEFTARG = ext.widget, RIGHTARG = integer)",
+                "ALTER OPERATOR FAMILY ext.widget_fam USING btree ADD OPERATOR 1 ext.< (ext.widget, integer),"
+                        + " FUNCTION 1 (ext.widget, integer) ext.widget_int_cmp(ext.widget, integer)",
+                "COMMENT ON OPERATOR FAMILY ext.widget_fam USING btree IS 'a family'",
+                "COMMENT ON OPERATOR CLASS ext.widget_ops USING btree IS 'a class'",
+                "CREATE OPERATOR CLASS ext.empty_ops FOR TYPE integer USING btree AS STORAGE integer",
+                "CREATE OPERATOR CLASS ext.range_gist_ops FOR TYPE int4range USING gist AS OPERATOR 3 &&(anyrange, anyrange),"
+                        + " OPERATOR 15 <->(point, point) FOR ORDER BY pg_catalog.float_ops,"
+                        + " FUNCTION 1 range_gist_consistent(internal, anyrange, smallint, oid, internal)",
+                "CREATE INDEX gadget_w ON ext.gadget (w)",
+                "CREATE TYPE ext.intr",
+                "CREATE FUNCTION ext.intr_canon(ext.intr) RETURNS ext.intr LANGUAGE internal IMMUTABLE STRICT AS 'int4range_canonical'",
+                "CREATE TYPE ext.intr AS RANGE (subtype = integer, canonical = ext.intr_canon, subtype_diff = int4range_subdiff)",
+                "CREATE TABLE ext.spans (s ext.intr)",
+                "INSERT INTO ext.spans VALUES ('[1,5]'), ('empty'), (NULL)",
+                "CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler",
+                "CREATE ACCESS METHOD btree2 TYPE INDEX HANDLER bthandler",
+                "COMMENT ON ACCESS METHOD heap2 IS 'another heap'",
+                "CREATE TABLE ext.in_heap2 (a integer) USING heap2",
+                "INSERT INTO ext.in_heap2 VALUES (1), (2)",
+                "CREATE DEFAULT CONVERSION ext.latin_conv FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8",
+                "COMMENT ON CONVERSION ext.latin_conv IS 'a conversion'",
+                "CREATE TEXT SEARCH PARSER ext.my_parser (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end,"
+                        + " LEXTYPES = prsd_lextype, HEADLINE = prsd_headline)",
+                "CREATE TEXT SEARCH TEMPLATE ext.my_template (INIT = dsimple_init, LEXIZE = dsimple_lexize)",
+                "CREATE TEXT SEARCH TEMPLATE ext.lexize_only (LEXIZE = dsimple_lexize)",
+                "COMMENT ON TEXT SEARCH PARSER ext.my_parser IS 'a parser'",
+                "COMMENT ON TEXT SEARCH TEMPLATE ext.my_template IS 'a template'",
+                "CREATE TEXT SEARCH DICTIONARY ext.my_dict (TEMPLATE = ext.my_template, STOPWORDS = english)",
+                "CREATE TEXT SEARCH CONFIGURATION ext.my_config (PARSER = ext.my_parser)",
+                "ALTER TEXT SEARCH CONFIGURATION ext.my_config ADD MAPPING FOR word, asciiword WITH ext.my_dict",
+                "CREATE FUNCTION ext.my_handler() RETURNS language_handler LANGUAGE c AS '$libdir/plpgsql', 'plpgsql_call_handler'",
+                "CREATE FUNCTION ext.my_inline(internal) RETURNS void LANGUAGE c STRICT AS '$libdir/plpgsql', 'plpgsql_inline_handler'",
+                "CREATE FUNCTION ext.my_validator(oid) RETURNS void LANGUAGE c STRICT AS '$libdir/plpgsql', 'plpgsql_validator'",
+                "CREATE TRUSTED LANGUAGE my_lang HANDLER ext.my_handler INLINE ext.my_inline VALIDATOR ext.my_validator",
+                "COMMENT ON LANGUAGE my_lang IS 'plpgsql under another name'",
+                "REVOKE USAGE ON LANGUAGE my_lang FROM PUBLIC",
+                "GRANT USAGE ON LANGUAGE my_lang TO " + READER_ROLE,
+                "CREATE FUNCTION ext.in_my_lang() RETURNS integer LANGUAGE my_lang AS 'BEGIN RETURN 1; END'",
+                "CREATE FUNCTION ext.widget_from_sql(internal) RETURNS internal LANGUAGE internal IMMUTABLE STRICT AS 'int4send'",
+                "CREATE FUNCTION ext.widget_to_sql(internal) RETURNS ext.widget LANGUAGE internal IMMUTABLE STRICT AS 'int4recv'",
+                "CREATE TRANSFORM FOR ext.widget LANGUAGE my_lang (FROM SQL WITH FUNCTION ext.widget_from_sql(internal),"
+                        + " TO SQL WITH FUNCTION ext.widget_to_sql(internal))",
+                "CREATE TRANSFORM FOR ext.mytext LANGUAGE my_lang (FROM SQL WITH FUNCTION ext.widget_from_sql(internal))",
+                "COMMENT ON TRANSFORM FOR ext.widget LANGUAGE my_lang IS 'a transform'",
+                "CREATE FOREIGN DATA WRAPPER plain_wrapper OPTIONS (debug 'true', \"Mixed\" 'it''s')",
+                "CREATE FOREIGN DATA WRAPPER \"Checked Wrapper\" VALIDATOR postgresql_fdw_validator",
+                "COMMENT ON FOREIGN DATA WRAPPER plain_wrapper IS 'no handler'",
+                "GRANT USAGE ON FOREIGN DATA WRAPPER plain_wrapper TO " + READER_ROLE + " WITH GRANT OPTION",
+                "CREATE SERVER remote TYPE 'pg' VERSION '15' FOREIGN DATA WRAPPER plain_wrapper"
+                        + " OPTIONS (host 'db.example', port '5432', \"odd key\" 'it''s')",
+                "CREATE SERVER bare FOREIGN DATA WRAPPER plain_wrapper",
+                "COMMENT ON SERVER remote IS 'a server'",
+                "GRANT USAGE ON FOREIGN SERVER remote TO " + READER_ROLE,
+                "ALTER SERVER bare OWNER TO " + READER_ROLE,
+                "CREATE USER MAPPING FOR " + READER_ROLE + " SERVER remote OPTIONS (user 'bob', password '" + MAPPING_PASSWORD + "')",
+                "CREATE USER MAPPING FOR PUBLIC SERVER remote",
+                "CREATE USER MAPPING FOR CURRENT_USER SERVER bare OPTIONS (password 'it''s secret too')",
+                "CREATE FOREIGN TABLE ext.remote_items (id integer NOT NULL, name text OPTIONS (column_name 'item_name') COLLATE \"C\" DEFAULT 'x',"
+                        + " price numeric(10,2), CONSTRAINT positive CHECK (price > 0)) SERVER remote OPTIONS (schema_name 'public', table_name 'items')",
+                "ALTER FOREIGN TABLE ext.remote_items ALTER COLUMN price SET STATISTICS 50",
+                "ALTER FOREIGN TABLE ext.remote_items ADD CONSTRAINT small_id CHECK (id < 100) NOT VALID",
+                "COMMENT ON FOREIGN TABLE ext.remote_items IS 'remote items'",
+                "COMMENT ON COLUMN ext.remote_items.name IS 'the name'",
+                "GRANT SELECT ON ext.remote_items TO " + READER_ROLE,
+                "CREATE TABLE ext.items_parent (id integer, note text)",
+                "CREATE FOREIGN TABLE ext.items_child (extra text) INHERITS (ext.items_parent) SERVER bare",
+                "CREATE TABLE ext.parted (id integer, at date) PARTITION BY RANGE (at)",
+                "CREATE FOREIGN TABLE ext.parted_remote PARTITION OF ext.parted FOR VALUES FROM ('2020-01-01') TO ('2021-01-01') SERVER remote",
+                "CREATE EXTENSION postgres_fdw",
+                "CREATE SERVER pgremote FOREIGN DATA WRAPPER postgres_fdw OPTIONS (dbname 'nowhere', fetch_size '500')",
+                "CREATE USER MAPPING FOR " + READER_ROLE + " SERVER pgremote OPTIONS (user 'reader', password 'p@ss''word')",
+                "CREATE FOREIGN TABLE ext.pg_items (id integer) SERVER pgremote OPTIONS (table_name 'items')"));
+        if (major >= 14) {
+            s.addAll(List.of(
+                    "CREATE TYPE ext.intvec",
+                    "CREATE FUNCTION ext.intvec_in(cstring) RETURNS ext.intvec LANGUAGE internal IMMUTABLE STRICT AS 'array_in'",
+                    "CREATE FUNCTION ext.intvec_out(ext.intvec) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'array_out'",
+                    "CREATE TYPE ext.intvec (INPUT = ext.intvec_in, OUTPUT = ext.intvec_out, INTERNALLENGTH = variable, ELEMENT = int2,"
+                            + " SUBSCRIPT = raw_array_subscript_handler, STORAGE = main)",
+                    "CREATE TABLE ext.vectors (v ext.intvec)",
+                    "INSERT INTO ext.vectors VALUES ('{1,2,3}')"));
         }
         return s;
     }

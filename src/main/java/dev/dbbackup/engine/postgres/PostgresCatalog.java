@@ -25,6 +25,11 @@ final class PostgresCatalog extends CatalogReader {
     private final RelationDefinitions relationDefinitions;
     private final TableObjectReader tableObjectReader;
     private final PrivilegeReader privilegeReader;
+    private final BaseTypeReader baseTypeReader;
+    private final AccessMethodReader accessMethodReader;
+    private final SupportObjectReader supportObjectReader;
+    private final ForeignDataReader foreignDataReader;
+    private final CatalogPrivilegeReader catalogPrivilegeReader;
 
     PostgresCatalog(Connection connection, DumpOptions options, int version) {
         super(new CatalogContext(connection, options, version));
@@ -36,6 +41,11 @@ final class PostgresCatalog extends CatalogReader {
         relationDefinitions = new RelationDefinitions(context);
         tableObjectReader = new TableObjectReader(context);
         privilegeReader = new PrivilegeReader(context);
+        baseTypeReader = new BaseTypeReader(context);
+        accessMethodReader = new AccessMethodReader(context);
+        supportObjectReader = new SupportObjectReader(context);
+        foreignDataReader = new ForeignDataReader(context);
+        catalogPrivilegeReader = new CatalogPrivilegeReader(context);
     }
 
     /** The names of the schemas this dump covers. */
@@ -49,21 +59,35 @@ final class PostgresCatalog extends CatalogReader {
         relationReader.readUserFunctionCalls();
         schemaObjectReader.readSchemas();
         extensionReader.readExtensions();
+        supportObjectReader.readLanguages();
         typeReader.readCollations();
         typeReader.readTypes();
+        baseTypeReader.readBaseTypes();
         routineReader.readFunctions();
+        supportObjectReader.readTransforms();
         routineReader.readOperators();
         routineReader.readCasts();
+        accessMethodReader.readAccessMethods();
+        accessMethodReader.readOperatorFamilies();
+        accessMethodReader.readOperatorClasses();
+        supportObjectReader.readConversions();
+        supportObjectReader.readTextSearchParsersAndTemplates();
         schemaObjectReader.readTextSearch();
+        foreignDataReader.readForeignDataWrappers();
+        foreignDataReader.readForeignServers();
         relationReader.readRelations();
+        foreignDataReader.readForeignTables();
         relationReader.readRelationExtras();
         relationReader.readColumns();
         relationReader.readSequences();
         tableObjectReader.readConstraints();
         relationDefinitions.buildRelationObjects();
+        foreignDataReader.buildForeignTables();
+        relationReader.readMaterializedViewOrder();
         tableObjectReader.commentInlineChecks();
         tableObjectReader.readIndexes();
         tableObjectReader.readTriggers();
+        tableObjectReader.readClonedTriggerStates();
         tableObjectReader.readRules();
         tableObjectReader.readPolicies();
         tableObjectReader.readStatisticsObjects();
@@ -74,8 +98,8 @@ final class PostgresCatalog extends CatalogReader {
         }
         privilegeReader.readDefaultPrivileges();
         privilegeReader.readExtensionMemberPrivileges();
+        catalogPrivilegeReader.readCatalogPrivileges();
         extensionReader.readExtensionConfiguration();
-        readUnsupported();
         if (!unsupported.isEmpty()) {
             List<String> names = new ArrayList<>(unsupported);
             String shown = String.join(", ", names.subList(0, Math.min(8, names.size())))
@@ -84,50 +108,8 @@ final class PostgresCatalog extends CatalogReader {
                     + "; use --dumper pg_dump, or leave the schema out with --exclude-schema");
         }
         readDependencies();
+        baseTypeReader.breakTypeFunctionLoops();
         return new ArrayList<>(objects.values());
-    }
-
-    private void readUnsupported() throws EngineException {
-        String where = "oid >= 16384 AND %s = ANY(?::oid[])";
-        record Check(String label, String catalog, String nameColumn, String schemaColumn) {
-        }
-        List<Check> checks = List.of(
-                new Check("operator class", "pg_opclass", "opcname", "opcnamespace"),
-                new Check("operator family", "pg_opfamily", "opfname", "opfnamespace"),
-                new Check("text search parser", "pg_ts_parser", "prsname", "prsnamespace"),
-                new Check("text search template", "pg_ts_template", "tmplname", "tmplnamespace"),
-                new Check("conversion", "pg_conversion", "conname", "connamespace"));
-        for (Check c : checks) {
-            q.forEach(c.label() + "s", "SELECT oid, " + c.nameColumn() + ", (SELECT nspname FROM pg_catalog.pg_namespace WHERE oid = "
-                    + c.schemaColumn() + ") FROM pg_catalog." + c.catalog() + " WHERE " + where.formatted(c.schemaColumn()), rs -> {
-                if (!member(c.catalog(), rs.getLong(1))) {
-                    unsupported.add(c.label() + " " + rs.getString(3) + "." + rs.getString(2));
-                }
-            }, inSchemas());
-        }
-        if (!filter.wholeDatabase()) {
-            return;
-        }
-        record DatabaseCheck(String what, String catalog, String label, String sql) {
-        }
-        List<DatabaseCheck> databaseChecks = List.of(
-                new DatabaseCheck("foreign data wrappers", "pg_foreign_data_wrapper", "foreign data wrapper ",
-                        "SELECT oid, fdwname FROM pg_catalog.pg_foreign_data_wrapper"),
-                new DatabaseCheck("foreign servers", "pg_foreign_server", "foreign server ",
-                        "SELECT oid, srvname FROM pg_catalog.pg_foreign_server"),
-                new DatabaseCheck("procedural languages", "pg_language", "procedural language ",
-                        "SELECT oid, lanname FROM pg_catalog.pg_language WHERE oid >= 16384"),
-                new DatabaseCheck("access methods", "pg_am", "access method ",
-                        "SELECT oid, amname FROM pg_catalog.pg_am WHERE oid >= 16384"),
-                new DatabaseCheck("transforms", "pg_transform", "transform for ",
-                        "SELECT oid, pg_catalog.format_type(trftype, NULL) FROM pg_catalog.pg_transform WHERE oid >= 16384"));
-        for (DatabaseCheck c : databaseChecks) {
-            q.forEach(c.what(), c.sql(), rs -> {
-                if (!member(c.catalog(), rs.getLong(1))) {
-                    unsupported.add(c.label() + rs.getString(2));
-                }
-            });
-        }
     }
 
     private void readDependencies() throws EngineException {

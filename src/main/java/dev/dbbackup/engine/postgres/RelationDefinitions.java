@@ -41,6 +41,13 @@ final class RelationDefinitions extends CatalogReader {
         sb.append("TABLE ").append(qn);
         List<String> elements = new ArrayList<>();
         boolean inheritanceChild = !r.isPartition && !r.parents.isEmpty();
+        // CREATE TABLE ... INHERITS puts the parents' columns first; a child whose own columns come in another order
+        // (it joined with ALTER TABLE ... INHERIT) is created with its own order and joins its parents afterwards.
+        boolean joinsLater = inheritanceChild && r.ofType == null && r.columns.stream().allMatch(c -> c.local)
+                && !columnNames(r.columns).equals(inheritsOrder(r));
+        if (joinsLater) {
+            inheritanceChild = false;
+        }
         if (r.ofType != null) {
             sb.append(" OF ").append(r.ofType);
             for (Column c : r.columns) {
@@ -61,11 +68,13 @@ final class RelationDefinitions extends CatalogReader {
                 if (c.collation != null) {
                     col.append(" COLLATE ").append(c.collation);
                 }
-                if (c.generated == 's' || c.generated == 'v') {
+                // An inheritance child takes its parent's generation expression; stating one of its own is an error.
+                boolean ownGeneration = c.generated != 0 && !(inheritanceChild && parentGenerates(r, c.name));
+                if (ownGeneration) {
                     col.append(" GENERATED ALWAYS AS (").append(c.defaultExpression).append(c.generated == 's' ? ") STORED" : ") VIRTUAL");
-                } else if (c.defaultExpression != null && callsUserFunction.contains(key("pg_attrdef", c.defaultOid))) {
+                } else if (c.generated == 0 && c.defaultExpression != null && callsUserFunction.contains(key("pg_attrdef", c.defaultOid))) {
                     separateDefault(r, c, "ALTER TABLE ONLY " + qn, tableKey);
-                } else if (c.defaultExpression != null) {
+                } else if (c.generated == 0 && c.defaultExpression != null) {
                     col.append(" DEFAULT ").append(c.defaultExpression);
                 }
                 if (c.notNull) {
@@ -110,6 +119,15 @@ final class RelationDefinitions extends CatalogReader {
             sb.append("\nWITH (").append(String.join(", ", with)).append(")");
         }
         o.add(sb + ";");
+        if (joinsLater) {
+            for (long p : r.parents) {
+                Relation parent = relations.get(p);
+                if (parent != null) {
+                    o.add("ALTER TABLE ONLY " + qn + " INHERIT " + parent.qualified() + ";");
+                }
+                o.dependsOn(key("pg_class", p));
+            }
+        }
         o.statements.addAll(after);
         columnOptions(r, o);
         if (r.identitySequenceStatement != null) {
@@ -185,6 +203,47 @@ final class RelationDefinitions extends CatalogReader {
         }
     }
 
+    private static List<String> columnNames(List<Column> columns) {
+        List<String> names = new ArrayList<>();
+        for (Column c : columns) {
+            names.add(c.name);
+        }
+        return names;
+    }
+
+    /** The column order CREATE TABLE ... INHERITS gives: the parents' columns, then the child's others. */
+    private List<String> inheritsOrder(Relation r) {
+        List<String> order = new ArrayList<>();
+        for (long p : r.parents) {
+            Relation parent = relations.get(p);
+            if (parent == null) {
+                return columnNames(r.columns);
+            }
+            for (Column c : parent.columns) {
+                if (!order.contains(c.name)) {
+                    order.add(c.name);
+                }
+            }
+        }
+        for (Column c : r.columns) {
+            if (!order.contains(c.name)) {
+                order.add(c.name);
+            }
+        }
+        return order;
+    }
+
+    private boolean parentGenerates(Relation r, String column) {
+        for (long p : r.parents) {
+            Relation parent = relations.get(p);
+            Column pc = parent == null ? null : parent.column(column);
+            if (pc != null && pc.generated != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void columnOptions(Relation r, DumpObject o) {
         String qn = r.qualified();
         for (Column c : r.columns) {
@@ -239,6 +298,9 @@ final class RelationDefinitions extends CatalogReader {
             sb.append("\n  WITH NO DATA");
         }
         o.add(sb + ";");
+        if (materialized) {
+            columnOptions(r, o);
+        }
         String word = materialized ? "MATERIALIZED VIEW " : "VIEW ";
         owner(o, word + qn);
         relationComments(r, o, word);

@@ -5,7 +5,7 @@ import dev.dbbackup.engine.postgres.DumpObject.Kind;
 import dev.dbbackup.engine.postgres.Relation.Column;
 
 /**
- * Reads tables, views, materialized views and sequences (pg_class) into {@link Relation}s: their inheritance,
+ * Reads tables, foreign tables, views, materialized views and sequences (pg_class) into {@link Relation}s: their inheritance,
  * comments and privileges, columns (pg_attribute with defaults, collations, storage, statistics targets and
  * options) and sequence parameters. A sequence becomes its own dump object unless it is an identity column's,
  * which the table creates. It also notes which column defaults and constraints call user functions, so that
@@ -50,10 +50,6 @@ final class RelationReader extends CatalogReader {
             r.schema = rs.getString("nspname");
             r.name = rs.getString("relname");
             r.kind = rs.getString("relkind").charAt(0);
-            if (r.kind == 'f') {
-                unsupported.add("foreign table " + r.schema + "." + r.name);
-                return;
-            }
             r.persistence = rs.getString("relpersistence").charAt(0);
             r.owner = rs.getString("owner");
             r.options = CatalogQueries.textArray(rs, "options");
@@ -85,7 +81,7 @@ final class RelationReader extends CatalogReader {
         q.forEach("table comments and privileges", """
                 SELECT c.oid, pg_catalog.obj_description(c.oid, 'pg_class') AS comment, c.relacl::text[] AS acl,
                        pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner)::text[] AS defacl
-                FROM pg_catalog.pg_class c WHERE c.relnamespace = ANY(?::oid[]) AND c.relkind IN ('r', 'p', 'v', 'm', 'S')""", rs -> {
+                FROM pg_catalog.pg_class c WHERE c.relnamespace = ANY(?::oid[]) AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')""", rs -> {
             Relation r = relations.get(rs.getLong("oid"));
             if (r != null) {
                 r.comment = rs.getString("comment");
@@ -136,6 +132,10 @@ final class RelationReader extends CatalogReader {
             String comp = rs.getString("compression");
             c.compression = comp == null || comp.isEmpty() ? null : comp;
             c.options = CatalogQueries.textArray(rs, "options");
+            if (c.options != null) {
+                // Servers that keep a column version among the options (pg_attver=) set it themselves; pg_dump leaves it out too.
+                c.options.removeIf(option -> option.startsWith("pg_attver="));
+            }
             c.acl = CatalogQueries.textArray(rs, "acl");
             c.comment = rs.getString("comment");
             r.columns.add(c);
@@ -187,10 +187,12 @@ final class RelationReader extends CatalogReader {
             if ("i".equals(deptype) && table != null) {
                 // An identity sequence is created by its column's ADD GENERATED ... AS IDENTITY.
                 Column col = table.column(rs.getString("owner_column"));
+                // An identity sequence follows its table's persistence unless it was changed on its own.
+                String persistence = seq.persistence == table.persistence ? "" : seq.persistence == 'u' ? "UNLOGGED\n    " : "LOGGED\n    ";
                 seq.kind = 'I';
                 seq.identitySequenceStatement = "ALTER TABLE " + table.qualified() + " ALTER COLUMN "
                         + SqlText.ident(col.name) + " ADD GENERATED " + (col.identity == 'a' ? "ALWAYS" : "BY DEFAULT")
-                        + " AS IDENTITY (\n    SEQUENCE NAME " + qn + "\n    " + parameters + "\n);";
+                        + " AS IDENTITY (\n    SEQUENCE NAME " + qn + "\n    " + persistence + parameters + "\n);";
                 table.identitySequenceStatement = (table.identitySequenceStatement == null ? "" : table.identitySequenceStatement + "\n")
                         + seq.identitySequenceStatement;
                 table.identitySequences.add(seq);
@@ -212,6 +214,32 @@ final class RelationReader extends CatalogReader {
             comment(o, "SEQUENCE " + qn, seq.comment);
             relationAcl(seq, o, "SEQUENCE");
             sequenceSet(seq, o.key);
+        }, inSchemas());
+    }
+
+    /**
+     * A materialized view is refreshed after the materialized views it reads, directly or through views, as pg_dump
+     * does; refreshing it first fails ("has not been populated"). Runs after the refresh entries exist.
+     */
+    void readMaterializedViewOrder() throws EngineException {
+        q.forEach("materialized views read by materialized views", """
+                WITH RECURSIVE reads(mv, ref) AS (
+                  SELECT rw.ev_class, d.refobjid FROM pg_catalog.pg_rewrite rw
+                  JOIN pg_catalog.pg_class c ON c.oid = rw.ev_class AND c.relkind = 'm'
+                  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = rw.oid
+                    AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> rw.ev_class
+                  WHERE c.relnamespace = ANY(?::oid[])
+                  UNION
+                  SELECT r.mv, d.refobjid FROM reads r
+                  JOIN pg_catalog.pg_class v ON v.oid = r.ref AND v.relkind = 'v'
+                  JOIN pg_catalog.pg_rewrite rw ON rw.ev_class = v.oid
+                  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = rw.oid
+                    AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> rw.ev_class)
+                SELECT DISTINCT r.mv, r.ref FROM reads r JOIN pg_catalog.pg_class m ON m.oid = r.ref AND m.relkind = 'm'""", rs -> {
+            DumpObject refresh = objects.get("refresh:" + rs.getLong(1));
+            if (refresh != null) {
+                refresh.dependsOn("refresh:" + rs.getLong(2));
+            }
         }, inSchemas());
     }
 

@@ -70,7 +70,9 @@ final class TableObjectReader extends CatalogReader {
             }
             Kind kind = type.equals("f") ? Kind.FK_CONSTRAINT : Kind.CONSTRAINT;
             DumpObject o = put(new DumpObject(ck, kind, r.schema, r.name + " " + name, null));
-            boolean only = !(type.equals("f") && r.kind == 'p');
+            // A CHECK constraint the children inherit is added to them too, as pg_dump does (ONLY fails on a parent).
+            boolean inheritedCheck = type.equals("c") && parentOids.contains(r.oid) && !def.contains(" NO INHERIT");
+            boolean only = !(type.equals("f") && r.kind == 'p') && !inheritedCheck;
             o.add("ALTER TABLE " + (only ? "ONLY " : "") + r.qualified() + "\n    ADD CONSTRAINT " + SqlText.ident(name) + " " + def + ";");
             comment(o, "CONSTRAINT " + SqlText.ident(name) + " ON " + r.qualified(), commentText);
             o.dependsOn(key("pg_class", r.oid));
@@ -187,6 +189,49 @@ final class TableObjectReader extends CatalogReader {
                 alias.put(key("pg_constraint", rs.getLong("tgconstraint")), o.key);
             }
         }, inSchemas());
+    }
+
+    /**
+     * Triggers cloned onto partitions (13 and later) whose enabled state differs from their parent's: pg_dump writes
+     * the partition's ALTER TABLE ... ENABLE/DISABLE TRIGGER, after every ancestor's (which recurse to partitions).
+     */
+    void readClonedTriggerStates() throws EngineException {
+        if (version < 130000) {
+            return;
+        }
+        Map<Long, Long> parentOf = new HashMap<>();
+        List<Object[]> differing = new ArrayList<>();
+        q.forEach("cloned triggers", """
+                SELECT tg.oid, tg.tgparentid, tg.tgrelid, tg.tgname, tg.tgenabled, tg.tgenabled <> p.tgenabled AS differs
+                FROM pg_catalog.pg_trigger tg JOIN pg_catalog.pg_trigger p ON p.oid = tg.tgparentid
+                JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
+                WHERE c.relnamespace = ANY(?::oid[]) ORDER BY tg.tgname""", rs -> {
+            parentOf.put(rs.getLong("oid"), rs.getLong("tgparentid"));
+            if (rs.getBoolean("differs")) {
+                differing.add(new Object[]{rs.getLong("oid"), rs.getLong("tgrelid"), rs.getString("tgname"), rs.getString("tgenabled")});
+            }
+        }, inSchemas());
+        for (Object[] d : differing) {
+            long oid = (Long) d[0];
+            Relation table = relations.get((Long) d[1]);
+            if (table == null) {
+                continue;
+            }
+            String name = (String) d[2];
+            String state = (String) d[3];
+            DumpObject o = put(new DumpObject(key("pg_trigger", oid), Kind.TRIGGER, table.schema, table.name + " " + name, null));
+            if (state.equals("O")) {
+                o.add("ALTER TABLE " + table.qualified() + " ENABLE TRIGGER " + SqlText.ident(name) + ";");
+            } else {
+                enabledState(o, table, "TRIGGER", name, state);
+            }
+            o.dependsOn(key("pg_class", table.oid)).dependsOn("attach:" + table.oid);
+            Long ancestor = parentOf.get(oid);
+            for (int i = 0; ancestor != null && i < 64; i++) {
+                o.dependsOn(key("pg_trigger", ancestor));
+                ancestor = parentOf.get(ancestor);
+            }
+        }
     }
 
     void readRules() throws EngineException {

@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * Reads collations and user-defined types: enums, composite types (with their attributes' collations and
- * comments), domains (with their CHECK constraints, NOT VALID ones added after) and range types; base types and
- * ranges with a canonical function are reported as unsupported. It also maps array, multirange and row types to
+ * comments), domains (with their CHECK constraints, NOT VALID ones added after) and range types; base and shell
+ * types are {@link BaseTypeReader}'s. It also maps array, multirange and row types to
  * the object that creates them. Special cases: the ICU locale column is colliculocale in 15 and 16 and colllocale
  * from 17, ICU rules exist from 16, multiranges from 14.
  */
@@ -214,10 +214,6 @@ final class TypeReader extends CatalogReader {
                     later.forEach(o::add);
                 }
                 case "r" -> {
-                    if (rs.getString("canonical") != null) {
-                        unsupported.add("range type " + schema + "." + name + " (it has a canonical function)");
-                        return;
-                    }
                     List<String> parts = new ArrayList<>();
                     parts.add("subtype = " + rs.getString("subtype"));
                     String mr = rs.getString("multirange");
@@ -230,17 +226,16 @@ final class TypeReader extends CatalogReader {
                     if (rs.getString("rangecollation") != null) {
                         parts.add("collation = " + rs.getString("rangecollation"));
                     }
+                    if (rs.getString("canonical") != null) {
+                        parts.add("canonical = " + rs.getString("canonical"));
+                    }
                     if (rs.getString("subdiff") != null) {
                         parts.add("subtype_diff = " + rs.getString("subdiff"));
                     }
                     o.add("CREATE TYPE " + qn + " AS RANGE (\n    " + String.join(",\n    ", parts) + "\n);");
                 }
-                case "p" -> {
-                    return; // shell types belong to base types, reported below
-                }
                 default -> {
-                    unsupported.add("base type " + schema + "." + name);
-                    return;
+                    return; // base and shell types: BaseTypeReader
                 }
             }
             put(o);
