@@ -377,9 +377,19 @@ public final class PostgresTortureDatabase {
                 "CREATE EXTENSION postgres_fdw",
                 "CREATE SERVER pgremote FOREIGN DATA WRAPPER postgres_fdw OPTIONS (dbname 'nowhere', fetch_size '500')",
                 "CREATE USER MAPPING FOR " + READER_ROLE + " SERVER pgremote OPTIONS (user 'reader', password 'p@ss''word')",
-                "CREATE FOREIGN TABLE ext.pg_items (id integer) SERVER pgremote OPTIONS (table_name 'items')"));
+                "CREATE FOREIGN TABLE ext.pg_items (id integer) SERVER pgremote OPTIONS (table_name 'items')",
+                "CREATE TABLE ext.late_child (extra text, wheels integer CONSTRAINT vehicle_wheels_check CHECK (wheels >= 0), name text,"
+                        + " id integer NOT NULL)",
+                "ALTER TABLE ext.late_child INHERIT shop.vehicle",
+                "INSERT INTO ext.late_child VALUES ('e', 3, 'trike', 9)",
+                "GRANT SELECT (prosrc) ON pg_catalog.pg_proc TO " + READER_ROLE,
+                "GRANT EXECUTE ON FUNCTION pg_catalog.pg_ls_dir(text) TO " + READER_ROLE));
+        if (major >= 13) {
+            s.add("ALTER TABLE shop.events_2025 DISABLE TRIGGER events_audit");
+        }
         if (major >= 14) {
             s.addAll(List.of(
+                    "ALTER MATERIALIZED VIEW shop.order_totals ALTER COLUMN total SET COMPRESSION pglz",
                     "CREATE TYPE ext.intvec",
                     "CREATE FUNCTION ext.intvec_in(cstring) RETURNS ext.intvec LANGUAGE internal IMMUTABLE STRICT AS 'array_in'",
                     "CREATE FUNCTION ext.intvec_out(ext.intvec) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'array_out'",
