@@ -286,13 +286,15 @@ public final class PostgresSnapshot {
 
     /**
      * A copy without what legitimately differs between major versions: deparsed view text (compared through
-     * the views' rows instead), quoting in deparsed function headers, objects newer servers create on their own (multirange constructors and casts),
+     * the views' rows instead), quoting in deparsed function headers, what older servers do not record (cloned
+     * triggers, column compression), objects newer servers create on their own (multirange constructors and casts),
      * extension versions, the public schema's defaults, and privileges newer servers grant owners (MAINTAIN).
      */
     public PostgresSnapshot acrossVersions() {
         PostgresSnapshot n = new PostgresSnapshot();
         schema.forEach((k, v) -> {
-            if (k.startsWith("view ") || k.contains("multirange") || k.equals("schema public")) {
+            if (k.startsWith("view ") || k.contains("multirange") || k.equals("schema public")
+                    || k.startsWith("cloned trigger ") || k.startsWith("column compression ")) {
                 return;
             }
             String value = v;

@@ -389,7 +389,8 @@ public final class PostgresTortureDatabase {
         }
         if (major >= 14) {
             s.addAll(List.of(
-                    "ALTER MATERIALIZED VIEW shop.order_totals ALTER COLUMN total SET COMPRESSION pglz",
+                    "CREATE MATERIALIZED VIEW ext.compressed_mv AS SELECT 'x'::text AS t",
+                    "ALTER MATERIALIZED VIEW ext.compressed_mv ALTER COLUMN t SET COMPRESSION pglz",
                     "CREATE TYPE ext.intvec",
                     "CREATE FUNCTION ext.intvec_in(cstring) RETURNS ext.intvec LANGUAGE internal IMMUTABLE STRICT AS 'array_in'",
                     "CREATE FUNCTION ext.intvec_out(ext.intvec) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'array_out'",
