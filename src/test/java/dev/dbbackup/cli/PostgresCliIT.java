@@ -103,11 +103,14 @@ class PostgresCliIT {
 
         for (Cli.Result output : outputs) {
             assertFalse(output.all().contains(PASSWORD), "the password appears in: " + output);
+            assertFalse(output.all().contains(PostgresTortureDatabase.MAPPING_PASSWORD), "a user mapping's password appears in: " + output);
         }
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path written : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
                 if (written.toString().endsWith(".json") || written.toString().endsWith(".log")) {
                     assertFalse(Files.readString(written).contains(PASSWORD), "the password appears in " + written);
+                    assertFalse(Files.readString(written).contains(PostgresTortureDatabase.MAPPING_PASSWORD),
+                            "a user mapping's password appears in " + written);
                 }
             }
         }

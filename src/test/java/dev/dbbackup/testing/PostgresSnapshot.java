@@ -183,7 +183,7 @@ public final class PostgresSnapshot {
      * text search parsers and templates, languages, transforms, foreign data wrappers, servers, user mappings and
      * foreign tables. */
     private void readCatalogKinds(Connection c, int major) throws SQLException {
-        String subscript = major >= 14 ? "t.typsubscript::regproc::text" : "''";
+        String subscript = major >= 14 ? "NULLIF(t.typsubscript::regproc::text, '-')" : "NULL::text";
         put(c, schema, "base type", "SELECT n.nspname || '.' || t.typname, concat_ws(' ', t.typtype, t.typisdefined, pg_get_userbyid(t.typowner),"
                 + " t.typlen, t.typbyval, t.typalign, t.typstorage, t.typcategory, t.typispreferred, t.typdelim, t.typinput::regproc,"
                 + " t.typoutput::regproc, t.typreceive::regproc, t.typsend::regproc, t.typmodin::regproc, t.typmodout::regproc,"
@@ -228,6 +228,26 @@ public final class PostgresSnapshot {
                 + " || ' ' || coalesce(ftoptions::text, '') || ' ' || coalesce((SELECT string_agg(a.attname || '=' || a.attfdwoptions::text, ','"
                 + "   ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = ftrelid AND a.attfdwoptions IS NOT NULL), '')"
                 + " FROM pg_foreign_table");
+        if (major >= 13) {
+            put(c, schema, "cloned trigger", "SELECT tg.tgrelid::regclass::text || '.' || tg.tgname, tg.tgenabled::text FROM pg_trigger tg"
+                    + " JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + USER_SCHEMA
+                    + " AND tg.tgparentid <> 0");
+        }
+        if (major >= 14) {
+            put(c, schema, "column compression", "SELECT a.attrelid::regclass::text || '.' || a.attname, a.attcompression::text FROM pg_attribute a"
+                    + " JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + USER_SCHEMA
+                    + " AND a.attcompression <> '' AND a.attnum > 0");
+        }
+        String initPrivs = "LEFT JOIN pg_init_privs ip ON ip.objoid = %s AND ip.classoid = '%s'::regclass AND ip.objsubid = %s";
+        put(c, acls, "system object", "SELECT 'table ' || c.relname, c.relacl::text FROM pg_class c " + initPrivs.formatted("c.oid", "pg_class", "0")
+                + " WHERE c.relnamespace = 'pg_catalog'::regnamespace AND c.relkind IN ('r', 'v')"
+                + " AND coalesce(c.relacl, acldefault('r', c.relowner)) IS DISTINCT FROM coalesce(ip.initprivs, acldefault('r', c.relowner))"
+                + " UNION ALL SELECT 'column ' || c.relname || '.' || a.attname, a.attacl::text FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+                + initPrivs.formatted("c.oid", "pg_class", "a.attnum") + " WHERE c.relnamespace = 'pg_catalog'::regnamespace AND a.attnum > 0"
+                + " AND a.attacl IS DISTINCT FROM ip.initprivs"
+                + " UNION ALL SELECT 'function ' || p.oid::regprocedure::text, p.proacl::text FROM pg_proc p " + initPrivs.formatted("p.oid", "pg_proc", "0")
+                + " WHERE p.pronamespace = 'pg_catalog'::regnamespace"
+                + " AND coalesce(p.proacl, acldefault('f', p.proowner)) IS DISTINCT FROM coalesce(ip.initprivs, acldefault('f', p.proowner))");
     }
 
     private static void put(Connection c, Map<String, String> into, String kind, String sql) throws SQLException {
@@ -270,13 +290,15 @@ public final class PostgresSnapshot {
 
     /**
      * A copy without what legitimately differs between major versions: deparsed view text (compared through
-     * the views' rows instead), quoting in deparsed function headers, objects newer servers create on their own (multirange constructors and casts),
+     * the views' rows instead), quoting in deparsed function headers, what older servers do not record (cloned
+     * triggers, column compression), objects newer servers create on their own (multirange constructors and casts),
      * extension versions, the public schema's defaults, and privileges newer servers grant owners (MAINTAIN).
      */
     public PostgresSnapshot acrossVersions() {
         PostgresSnapshot n = new PostgresSnapshot();
         schema.forEach((k, v) -> {
-            if (k.startsWith("view ") || k.contains("multirange") || k.equals("schema public")) {
+            if (k.startsWith("view ") || k.contains("multirange") || k.equals("schema public")
+                    || k.startsWith("cloned trigger ") || k.startsWith("column compression ")) {
                 return;
             }
             String value = v;
@@ -291,7 +313,8 @@ public final class PostgresSnapshot {
         });
         n.rows.putAll(rows);
         n.sequences.putAll(sequences);
-        n.comments.putAll(comments);
+        // pg_identify_object names a transform "for T on language L" on newer servers, "for T language L" on older ones.
+        comments.forEach((k, v) -> n.comments.put(k.replace(" on language ", " language "), v));
         acls.forEach((k, v) -> {
             if (!k.equals("schema public")) {
                 n.acls.put(k, v.replace("arwdDxtm", "arwdDxt"));

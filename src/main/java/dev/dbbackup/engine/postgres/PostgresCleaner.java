@@ -60,8 +60,34 @@ final class PostgresCleaner {
                     + "pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_event_trigger'::regclass AND d.objid = e.oid AND d.deptype = 'e')")) {
                 run("DROP EVENT TRIGGER " + SqlText.ident(trigger), "event trigger " + trigger);
             }
+            dropServerObjects();
             run("SELECT pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata", "large objects");
             resetGlobalDefaultPrivileges();
+        }
+    }
+
+    /** Servers (with their user mappings and foreign tables), wrappers, languages, transforms and access methods outside extensions. */
+    private void dropServerObjects() throws EngineException {
+        String notExtension = " NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = '%s'::regclass AND d.objid = x.oid"
+                + " AND d.deptype = 'e')";
+        for (String server : names("SELECT x.srvname FROM pg_catalog.pg_foreign_server x WHERE" + notExtension.formatted("pg_catalog.pg_foreign_server"))) {
+            run("DROP SERVER " + SqlText.ident(server) + " CASCADE", "server " + server);
+        }
+        for (String wrapper : names("SELECT x.fdwname FROM pg_catalog.pg_foreign_data_wrapper x WHERE"
+                + notExtension.formatted("pg_catalog.pg_foreign_data_wrapper"))) {
+            run("DROP FOREIGN DATA WRAPPER " + SqlText.ident(wrapper) + " CASCADE", "foreign data wrapper " + wrapper);
+        }
+        for (String transform : names("SELECT 'FOR ' || pg_catalog.format_type(x.trftype, NULL) || ' LANGUAGE ' || pg_catalog.quote_ident(l.lanname)"
+                + " FROM pg_catalog.pg_transform x JOIN pg_catalog.pg_language l ON l.oid = x.trflang WHERE x.oid >= 16384 AND"
+                + notExtension.formatted("pg_catalog.pg_transform"))) {
+            run("DROP TRANSFORM " + transform + " CASCADE", "transform " + transform);
+        }
+        for (String language : names("SELECT x.lanname FROM pg_catalog.pg_language x WHERE x.oid >= 16384 AND"
+                + notExtension.formatted("pg_catalog.pg_language"))) {
+            run("DROP LANGUAGE " + SqlText.ident(language) + " CASCADE", "language " + language);
+        }
+        for (String method : names("SELECT x.amname FROM pg_catalog.pg_am x WHERE x.oid >= 16384 AND" + notExtension.formatted("pg_catalog.pg_am"))) {
+            run("DROP ACCESS METHOD " + SqlText.ident(method) + " CASCADE", "access method " + method);
         }
     }
 

@@ -66,14 +66,16 @@ final class SupportObjectReader extends CatalogReader {
         }
         q.forEach("transforms", """
                 SELECT t.oid, pg_catalog.format_type(t.trftype, NULL) AS type, l.lanname,
+                       (SELECT n.nspname FROM pg_catalog.pg_type ty JOIN pg_catalog.pg_namespace n ON n.oid = ty.typnamespace
+                        WHERE ty.oid = t.trftype) AS typeschema,
                        CASE WHEN t.trffromsql <> 0 THEN t.trffromsql::pg_catalog.regprocedure::text END AS fromsql,
                        CASE WHEN t.trftosql <> 0 THEN t.trftosql::pg_catalog.regprocedure::text END AS tosql,
                        pg_catalog.obj_description(t.oid, 'pg_transform') AS comment
                 FROM pg_catalog.pg_transform t JOIN pg_catalog.pg_language l ON l.oid = t.trflang
                 WHERE t.oid >= 16384 ORDER BY 2, 3""", rs -> {
             long oid = rs.getLong("oid");
-            if (member("pg_transform", oid)) {
-                return;
+            if (member("pg_transform", oid) || !filter.includesSchema(rs.getString("typeschema"))) {
+                return; // a transform for a type of an excluded schema goes with it
             }
             String what = "FOR " + rs.getString("type") + " LANGUAGE " + SqlText.ident(rs.getString("lanname"));
             DumpObject o = put(new DumpObject(key("pg_transform", oid), Kind.TRANSFORM, null,
