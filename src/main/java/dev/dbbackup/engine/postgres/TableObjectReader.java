@@ -49,7 +49,8 @@ final class TableObjectReader extends CatalogReader {
             String commentText = rs.getString("comment");
             if (type.equals("c")) {
                 boolean inherited = !rs.getBoolean("conislocal");
-                if (inherited && !r.isPartition) {
+                // An inherited NOT VALID check comes from its parent's ALTER TABLE, which recurses (partitions too).
+                if (inherited && (!r.isPartition || !rs.getBoolean("convalidated"))) {
                     alias.put(ck, key("pg_class", r.oid));
                     return;
                 }
@@ -70,7 +71,8 @@ final class TableObjectReader extends CatalogReader {
             }
             Kind kind = type.equals("f") ? Kind.FK_CONSTRAINT : Kind.CONSTRAINT;
             DumpObject o = put(new DumpObject(ck, kind, r.schema, r.name + " " + name, null));
-            boolean only = !(type.equals("f") && r.kind == 'p');
+            // A NOT VALID check goes to the children too, as pg_dump writes it (ONLY fails on a table with children).
+            boolean only = !(type.equals("f") && r.kind == 'p') && !(type.equals("c") && !rs.getBoolean("convalidated"));
             o.add("ALTER TABLE " + (only ? "ONLY " : "") + r.qualified() + "\n    ADD CONSTRAINT " + SqlText.ident(name) + " " + def + ";");
             comment(o, "CONSTRAINT " + SqlText.ident(name) + " ON " + r.qualified(), commentText);
             o.dependsOn(key("pg_class", r.oid));
