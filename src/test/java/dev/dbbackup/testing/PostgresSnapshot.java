@@ -95,7 +95,7 @@ public final class PostgresSnapshot {
                 + " FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + USER_SCHEMA);
         put(c, schema, "constraint", "SELECT n.nspname || '.' || coalesce(c.relname, t.typname) || '.' || co.conname,"
                 + " co.contype::text || ' ' || pg_get_constraintdef(co.oid) || ' ' || co.convalidated || ' ' || co.condeferrable || co.condeferred"
-                + " || ' local ' || co.conislocal || ' inherited ' || co.coninhcount || ' noinherit ' || co.connoinherit"
+                + " || ' local ' || co.conislocal || ' inherited ' || co.coninhcount || CASE WHEN co.contype = 'c' THEN ' noinherit ' || co.connoinherit ELSE '' END"
                 + " FROM pg_constraint co JOIN pg_namespace n ON n.oid = co.connamespace LEFT JOIN pg_class c ON c.oid = co.conrelid"
                 + " LEFT JOIN pg_type t ON t.oid = co.contypid WHERE " + USER_SCHEMA + " AND co.contype <> 'n'"
                 + " AND " + NOT_EXTENSION.formatted("coalesce(c.oid, t.oid)"));
