@@ -102,6 +102,26 @@ public final class PostgresServer {
         }
     }
 
+    /**
+     * Creates the tablespace (once per server) in an empty folder inside the throwaway data directory, so it goes
+     * with the server; PostgreSQL warns about the place, which is harmless here.
+     */
+    public void ensureTablespace(String name) {
+        try {
+            java.nio.file.Path location = dataDir.resolve("tablespace-" + name);
+            if (java.nio.file.Files.isDirectory(location)) {
+                return;
+            }
+            java.nio.file.Files.createDirectories(location);
+            if (root) {
+                PostgresServers.run(List.of("chown", PostgresServers.SERVER_USER + ":", location.toString()), null);
+            }
+            execute("postgres", "CREATE TABLESPACE " + name + " LOCATION '" + location + "'");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Installs an extension's control and script files into this server's (throwaway) installation. */
     public void installExtension(String name, String control, String script) {
         try {

@@ -76,6 +76,8 @@ public final class PostgresSnapshot {
                 + " || coalesce(pg_get_expr(c.relpartbound, c.oid), '') || ' ' || CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) ELSE '' END"
                 + " || ' ' || coalesce((SELECT string_agg(i.inhparent::regclass::text, ',' ORDER BY i.inhseqno) FROM pg_inherits i WHERE i.inhrelid = c.oid), '')"
                 + " || ' ' || c.relrowsecurity || c.relforcerowsecurity || ' ' || c.relreplident::text"
+                + " || ' toast ' || coalesce((SELECT t.reloptions::text FROM pg_class t WHERE t.oid = c.reltoastrelid), '')"
+                + " || ' tablespace ' || coalesce((SELECT spcname FROM pg_tablespace WHERE oid = c.reltablespace), '')"
                 + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + USER_SCHEMA
                 + " AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND " + NOT_EXTENSION.formatted("c.oid"));
         put(c, schema, "column", "SELECT n.nspname || '.' || c.relname || '.' || a.attname,"
@@ -83,6 +85,9 @@ public final class PostgresSnapshot {
                 + " || ' ' || format_type(a.atttypid, a.atttypmod)"
                 + " || ' ' || a.attnotnull || ' ' || a.attidentity::text || ' ' || a.attgenerated::text || ' ' || coalesce(pg_get_expr(d.adbin, d.adrelid), '')"
                 + " || ' ' || coalesce((SELECT collname FROM pg_collation WHERE oid = a.attcollation), '')"
+                + " || ' stats ' || coalesce(a.attstattarget::int, -1) || ' storage ' || a.attstorage::text"
+                + (major >= 14 ? " || CASE WHEN a.attcompression::text <> '' THEN ' compression ' || a.attcompression::text ELSE '' END" : "")
+                + " || ' options ' || coalesce(a.attoptions::text, '') || ' local ' || a.attislocal || ' inherited ' || a.attinhcount"
                 + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
                 + " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
                 + " WHERE " + USER_SCHEMA + " AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped");
@@ -100,6 +105,9 @@ public final class PostgresSnapshot {
                 + " LEFT JOIN pg_type t ON t.oid = co.contypid WHERE " + USER_SCHEMA + " AND co.contype <> 'n'"
                 + " AND " + NOT_EXTENSION.formatted("coalesce(c.oid, t.oid)"));
         put(c, schema, "index", "SELECT n.nspname || '.' || ic.relname, pg_get_indexdef(i.indexrelid) || ' ' || i.indisclustered"
+                + " || ' stats ' || coalesce((SELECT string_agg(a.attnum || ':' || a.attstattarget, ',' ORDER BY a.attnum) FROM pg_attribute a"
+                + "   WHERE a.attrelid = i.indexrelid AND a.attstattarget >= 0), '')"
+                + " || ' tablespace ' || coalesce((SELECT spcname FROM pg_tablespace WHERE oid = ic.reltablespace), '')"
                 + " || ' ' || i.indisreplident || ' ' || i.indisvalid || ' ' || coalesce((SELECT h.inhparent::regclass::text FROM pg_inherits h WHERE h.inhrelid = i.indexrelid), '')"
                 + " FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace"
                 + " WHERE " + USER_SCHEMA + " AND " + NOT_EXTENSION.formatted("i.indrelid"));
@@ -144,6 +152,7 @@ public final class PostgresSnapshot {
                 + " AND " + NOT_EXTENSION.formatted("c.oid") + " AND (c.relacl IS NOT NULL OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL))");
         put(c, acls, "function", "SELECT p.oid::regprocedure::text, p.proacl::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
                 + " WHERE " + USER_SCHEMA + " AND p.proacl IS NOT NULL AND " + NOT_EXTENSION.formatted("p.oid"));
+        put(c, acls, "language", "SELECT l.lanname, l.lanacl::text FROM pg_language l WHERE l.lanacl IS NOT NULL");
         put(c, acls, "schema", "SELECT n.nspname, n.nspacl::text FROM pg_namespace n WHERE " + USER_SCHEMA
                 + " AND n.nspacl IS NOT NULL");
         put(c, acls, "type", "SELECT t.oid::regtype::text, t.typacl::text FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"

@@ -70,10 +70,12 @@ final class PostgresCatalog extends CatalogReader {
         schemaObjectReader.readPublications();
         if (filter.wholeDatabase()) {
             schemaObjectReader.readEventTriggers();
+            schemaObjectReader.readSubscriptions();
             schemaObjectReader.readLargeObjects();
         }
         privilegeReader.readDefaultPrivileges();
         privilegeReader.readExtensionMemberPrivileges();
+        privilegeReader.refuseSecurityLabels();
         extensionReader.readExtensionConfiguration();
         readUnsupported();
         if (!unsupported.isEmpty()) {

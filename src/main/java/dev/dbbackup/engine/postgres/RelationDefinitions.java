@@ -109,6 +109,9 @@ final class RelationDefinitions extends CatalogReader {
         if (!with.isEmpty()) {
             sb.append("\nWITH (").append(String.join(", ", with)).append(")");
         }
+        if (r.tablespace != null) {
+            sb.append("\nTABLESPACE ").append(SqlText.ident(r.tablespace));
+        }
         o.add(sb + ";");
         o.statements.addAll(after);
         columnOptions(r, o);
@@ -233,6 +236,9 @@ final class RelationDefinitions extends CatalogReader {
         }
         if (r.options != null && !r.options.isEmpty()) {
             sb.append(" WITH (").append(String.join(", ", r.options)).append(")");
+        }
+        if (materialized && r.tablespace != null) {
+            sb.append(" TABLESPACE ").append(SqlText.ident(r.tablespace));
         }
         sb.append(" AS\n").append(definition);
         if (materialized) {
