@@ -75,6 +75,24 @@ public final class PostgresServer {
     }
 
     public void dropDatabase(String name) {
+        // A database with subscriptions cannot be dropped: detach them from their slots (there are none) and drop them.
+        try (Connection c = connect(name); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT quote_ident(subname) FROM pg_subscription WHERE subdbid = "
+                     + "(SELECT oid FROM pg_database WHERE datname = current_database())")) {
+            List<String> subscriptions = new ArrayList<>();
+            while (rs.next()) {
+                subscriptions.add(rs.getString(1));
+            }
+            for (String sub : subscriptions) {
+                s.execute("ALTER SUBSCRIPTION " + sub + " DISABLE");
+                s.execute("ALTER SUBSCRIPTION " + sub + " SET (slot_name = NONE)");
+                s.execute("DROP SUBSCRIPTION " + sub);
+            }
+        } catch (SQLException e) {
+            if (!"3D000".equals(e.getSQLState())) {
+                throw new IllegalStateException("on PostgreSQL " + major + " database " + name + ": " + e.getMessage(), e);
+            }
+        }
         execute("postgres", "DROP DATABASE IF EXISTS " + name + (major >= 13 ? " WITH (FORCE)" : ""));
     }
 

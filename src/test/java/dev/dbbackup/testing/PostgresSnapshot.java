@@ -125,6 +125,13 @@ public final class PostgresSnapshot {
         put(c, schema, "publication", "SELECT p.pubname, p.puballtables || ' ' || p.pubinsert || p.pubupdate || p.pubdelete || p.pubtruncate"
                 + " || ' ' || coalesce((SELECT string_agg(pr.prrelid::regclass::text, ',' ORDER BY pr.prrelid::regclass::text)"
                 + "   FROM pg_publication_rel pr WHERE pr.prpubid = p.oid), '') FROM pg_publication p");
+        put(c, schema, "subscription", "SELECT s.subname, pg_get_userbyid(s.subowner) || ' ' || s.subconninfo || ' ' || coalesce(s.subslotname::text, '')"
+                + " || ' ' || s.subpublications::text || ' ' || s.subenabled || ' ' || s.subsynccommit || ' options'"
+                + (major >= 14 ? " || ' ' || s.subbinary || ' ' || s.substream::text" : "")
+                + (major >= 15 ? " || ' ' || s.subtwophasestate::text || ' ' || s.subdisableonerr" : "")
+                + (major >= 16 ? " || ' ' || s.suborigin || ' ' || s.subpasswordrequired || ' ' || s.subrunasowner" : "")
+                + (major >= 17 ? " || ' ' || s.subfailover" : "")
+                + " FROM pg_subscription s WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())");
         put(c, schema, "event trigger", "SELECT evtname, evtevent || ' ' || evtfoid::regproc::text || ' ' || evtenabled::text || ' '"
                 + " || coalesce(evttags::text, '') FROM pg_event_trigger");
         put(c, schema, "cast", "SELECT format_type(castsource, NULL) || ' AS ' || format_type(casttarget, NULL),"
@@ -235,6 +242,10 @@ public final class PostgresSnapshot {
             String value = v;
             if (k.startsWith("extension ")) {
                 value = v.split(" ")[0];
+            }
+            if (k.startsWith("subscription ")) {
+                // Options that exist only in newer versions read back as their defaults there.
+                value = v.substring(0, v.indexOf(" options"));
             }
             if (k.startsWith("function ")) {
                 // Newer deparsers quote names that became keywords (a parameter named json) and drop IN.

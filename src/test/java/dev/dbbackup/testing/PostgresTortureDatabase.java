@@ -261,6 +261,24 @@ public final class PostgresTortureDatabase {
         if (major >= 17) {
             s.add("GRANT MAINTAIN ON shop.cache TO torture_reader");
         }
+        // A subscription to a publisher that is not there: created without connecting, as a restore writes it.
+        List<String> subscriptionOptions = new ArrayList<>(List.of("connect = false", "slot_name = 'torture_slot'",
+                "synchronous_commit = 'local'"));
+        if (major >= 14) {
+            subscriptionOptions.addAll(List.of("binary = true", "streaming = on"));
+        }
+        if (major >= 15) {
+            subscriptionOptions.addAll(List.of("two_phase = true", "disable_on_error = true"));
+        }
+        if (major >= 16) {
+            subscriptionOptions.addAll(List.of("origin = none", "password_required = false", "run_as_owner = true"));
+        }
+        if (major >= 17) {
+            subscriptionOptions.add("failover = true");
+        }
+        s.add("CREATE SUBSCRIPTION torture_sub CONNECTION 'host=127.0.0.1 port=1 dbname=nowhere user=nobody' "
+                + "PUBLICATION pub_some, \"Other Pub\" WITH (" + String.join(", ", subscriptionOptions) + ")");
+        s.add("COMMENT ON SUBSCRIPTION torture_sub IS 'not connected'");
         if (major >= 18) {
             s.addAll(List.of(
                     "CREATE TABLE shop.virtual_gen (a integer, b integer GENERATED ALWAYS AS (a * 2) VIRTUAL, "

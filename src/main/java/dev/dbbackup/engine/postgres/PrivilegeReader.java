@@ -128,10 +128,12 @@ final class PrivilegeReader extends CatalogReader {
                 SELECT o.type, o.schema, o.identity, s.provider, s.classoid::regclass::text AS catalog, s.objoid
                 FROM pg_catalog.pg_seclabel s, pg_catalog.pg_identify_object(s.classoid, s.objoid, s.objsubid) o
                 ORDER BY 1, 3""", rs -> {
-            String schema = rs.getString("schema");
+            // The dump session quotes every identifier (quote_all_identifiers), pg_identify_object's schema too.
+            String schema = rs.getString("schema") == null ? null : SqlText.unquote(rs.getString("schema"));
             boolean dumped = schema != null ? filter.includesSchema(schema) && schemas.containsValue(schema)
-                    : rs.getString("type").equals("schema") ? schemas.containsValue(rs.getString("identity")) : filter.wholeDatabase();
-            String catalog = rs.getString("catalog").replace("pg_catalog.", "");
+                    : rs.getString("type").equals("schema") ? schemas.containsValue(SqlText.unquote(rs.getString("identity")))
+                    : filter.wholeDatabase();
+            String catalog = rs.getString("catalog").replace("\"", "").replace("pg_catalog.", "");
             if (dumped && !member(catalog, rs.getLong("objoid"))) {
                 unsupported.add("security label (provider " + rs.getString("provider") + ") on " + rs.getString("type") + " "
                         + rs.getString("identity"));
