@@ -1,10 +1,13 @@
 package dev.dbbackup.pipeline;
 
+import dev.dbbackup.engine.DumpMarkers;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Remembers the last non-blank line of a byte stream without keeping the stream (bounded to 4 KiB).
+ * Remembers the last non-blank line of a byte stream without keeping the stream (bounded to 4 KiB), looking past
+ * the lines pg_dump writes after its end marker ({@link DumpMarkers#isTrailer}: {@code --}, the psql {@code unrestrict <key>} meta-command).
  * A chunk is scanned from its end, so only the bytes after its last newline and the last non-blank
  * line before it are looked at: the cost per chunk does not grow with the number of lines in it.
  */
@@ -37,7 +40,7 @@ public final class LastLineTracker {
                 lastLine = "";
                 break;
             }
-            if (!isBlank(b, newlineBefore + 1, lineEnd)) {
+            if (!isBlank(b, newlineBefore + 1, lineEnd) && !isTrailer(b, newlineBefore + 1, lineEnd)) {
                 lastLine = new String(b, newlineBefore + 1, lineEnd - newlineBefore - 1, StandardCharsets.UTF_8).strip();
                 break;
             }
@@ -81,7 +84,7 @@ public final class LastLineTracker {
     }
 
     private void endLine() {
-        if (currentOverflow || !isBlank(current, 0, currentLength)) {
+        if (currentOverflow || (!isBlank(current, 0, currentLength) && !isTrailer(current, 0, currentLength))) {
             lastLine = currentOverflow ? "" : new String(current, 0, currentLength, StandardCharsets.UTF_8).strip();
         }
         currentLength = 0;
@@ -97,12 +100,17 @@ public final class LastLineTracker {
         return true;
     }
 
-    /** The last non-blank line seen so far (a trailing line without newline counts). */
+    private static boolean isTrailer(byte[] b, int from, int to) {
+        // Trailers are short; a longer line is never one (and is not worth decoding here).
+        return to - from <= 128 && DumpMarkers.isTrailer(new String(b, from, to - from, StandardCharsets.UTF_8).strip());
+    }
+
+    /** The last non-blank, non-trailer line seen so far (a trailing line without newline counts). */
     public String lastLine() {
         if (currentOverflow) {
             return "";
         }
-        if (currentLength > 0 && !isBlank(current, 0, currentLength)) {
+        if (currentLength > 0 && !isBlank(current, 0, currentLength) && !isTrailer(current, 0, currentLength)) {
             return new String(current, 0, currentLength, StandardCharsets.UTF_8).strip();
         }
         return lastLine;

@@ -75,6 +75,24 @@ public final class PostgresServer {
     }
 
     public void dropDatabase(String name) {
+        // A database with subscriptions cannot be dropped: detach them from their slots (there are none) and drop them.
+        try (Connection c = connect(name); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT quote_ident(subname) FROM pg_subscription WHERE subdbid = "
+                     + "(SELECT oid FROM pg_database WHERE datname = current_database())")) {
+            List<String> subscriptions = new ArrayList<>();
+            while (rs.next()) {
+                subscriptions.add(rs.getString(1));
+            }
+            for (String sub : subscriptions) {
+                s.execute("ALTER SUBSCRIPTION " + sub + " DISABLE");
+                s.execute("ALTER SUBSCRIPTION " + sub + " SET (slot_name = NONE)");
+                s.execute("DROP SUBSCRIPTION " + sub);
+            }
+        } catch (SQLException e) {
+            if (!"3D000".equals(e.getSQLState())) {
+                throw new IllegalStateException("on PostgreSQL " + major + " database " + name + ": " + e.getMessage(), e);
+            }
+        }
         execute("postgres", "DROP DATABASE IF EXISTS " + name + (major >= 13 ? " WITH (FORCE)" : ""));
     }
 
@@ -99,6 +117,26 @@ public final class PostgresServer {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("on PostgreSQL " + major + " database " + database + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Creates the tablespace (once per server) in an empty folder inside the throwaway data directory, so it goes
+     * with the server; PostgreSQL warns about the place, which is harmless here.
+     */
+    public void ensureTablespace(String name) {
+        try {
+            java.nio.file.Path location = dataDir.resolve("tablespace-" + name);
+            if (java.nio.file.Files.isDirectory(location)) {
+                return;
+            }
+            java.nio.file.Files.createDirectories(location);
+            if (root) {
+                PostgresServers.run(List.of("chown", PostgresServers.SERVER_USER + ":", location.toString()), null);
+            }
+            execute("postgres", "CREATE TABLESPACE " + name + " LOCATION '" + location + "'");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -76,6 +76,8 @@ public final class PostgresSnapshot {
                 + " || coalesce(pg_get_expr(c.relpartbound, c.oid), '') || ' ' || CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) ELSE '' END"
                 + " || ' ' || coalesce((SELECT string_agg(i.inhparent::regclass::text, ',' ORDER BY i.inhseqno) FROM pg_inherits i WHERE i.inhrelid = c.oid), '')"
                 + " || ' ' || c.relrowsecurity || c.relforcerowsecurity || ' ' || c.relreplident::text"
+                + " || ' toast ' || coalesce((SELECT t.reloptions::text FROM pg_class t WHERE t.oid = c.reltoastrelid), '')"
+                + " || ' tablespace ' || coalesce((SELECT spcname FROM pg_tablespace WHERE oid = c.reltablespace), '')"
                 + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + USER_SCHEMA
                 + " AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND " + NOT_EXTENSION.formatted("c.oid"));
         put(c, schema, "column", "SELECT n.nspname || '.' || c.relname || '.' || a.attname,"
@@ -83,6 +85,9 @@ public final class PostgresSnapshot {
                 + " || ' ' || format_type(a.atttypid, a.atttypmod)"
                 + " || ' ' || a.attnotnull || ' ' || a.attidentity::text || ' ' || a.attgenerated::text || ' ' || coalesce(pg_get_expr(d.adbin, d.adrelid), '')"
                 + " || ' ' || coalesce((SELECT collname FROM pg_collation WHERE oid = a.attcollation), '')"
+                + " || ' stats ' || coalesce(a.attstattarget::int, -1) || ' storage ' || a.attstorage::text"
+                + (major >= 14 ? " || CASE WHEN a.attcompression::text <> '' THEN ' compression ' || a.attcompression::text ELSE '' END" : "")
+                + " || ' options ' || coalesce(a.attoptions::text, '') || ' local ' || a.attislocal || ' inherited ' || a.attinhcount"
                 + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
                 + " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
                 + " WHERE " + USER_SCHEMA + " AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped");
@@ -95,10 +100,14 @@ public final class PostgresSnapshot {
                 + " FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + USER_SCHEMA);
         put(c, schema, "constraint", "SELECT n.nspname || '.' || coalesce(c.relname, t.typname) || '.' || co.conname,"
                 + " co.contype::text || ' ' || pg_get_constraintdef(co.oid) || ' ' || co.convalidated || ' ' || co.condeferrable || co.condeferred"
+                + " || ' local ' || co.conislocal || ' inherited ' || co.coninhcount || CASE WHEN co.contype = 'c' THEN ' noinherit ' || co.connoinherit ELSE '' END"
                 + " FROM pg_constraint co JOIN pg_namespace n ON n.oid = co.connamespace LEFT JOIN pg_class c ON c.oid = co.conrelid"
                 + " LEFT JOIN pg_type t ON t.oid = co.contypid WHERE " + USER_SCHEMA + " AND co.contype <> 'n'"
                 + " AND " + NOT_EXTENSION.formatted("coalesce(c.oid, t.oid)"));
         put(c, schema, "index", "SELECT n.nspname || '.' || ic.relname, pg_get_indexdef(i.indexrelid) || ' ' || i.indisclustered"
+                + " || ' stats ' || coalesce((SELECT string_agg(a.attnum || ':' || a.attstattarget, ',' ORDER BY a.attnum) FROM pg_attribute a"
+                + "   WHERE a.attrelid = i.indexrelid AND a.attstattarget >= 0), '')"
+                + " || ' tablespace ' || coalesce((SELECT spcname FROM pg_tablespace WHERE oid = ic.reltablespace), '')"
                 + " || ' ' || i.indisreplident || ' ' || i.indisvalid || ' ' || coalesce((SELECT h.inhparent::regclass::text FROM pg_inherits h WHERE h.inhrelid = i.indexrelid), '')"
                 + " FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace"
                 + " WHERE " + USER_SCHEMA + " AND " + NOT_EXTENSION.formatted("i.indrelid"));
@@ -116,6 +125,13 @@ public final class PostgresSnapshot {
         put(c, schema, "publication", "SELECT p.pubname, p.puballtables || ' ' || p.pubinsert || p.pubupdate || p.pubdelete || p.pubtruncate"
                 + " || ' ' || coalesce((SELECT string_agg(pr.prrelid::regclass::text, ',' ORDER BY pr.prrelid::regclass::text)"
                 + "   FROM pg_publication_rel pr WHERE pr.prpubid = p.oid), '') FROM pg_publication p");
+        put(c, schema, "subscription", "SELECT s.subname, pg_get_userbyid(s.subowner) || ' ' || s.subconninfo || ' ' || coalesce(s.subslotname::text, '')"
+                + " || ' ' || s.subpublications::text || ' ' || s.subenabled || ' ' || s.subsynccommit || ' options'"
+                + (major >= 14 ? " || ' ' || s.subbinary || ' ' || s.substream::text" : "")
+                + (major >= 15 ? " || ' ' || s.subtwophasestate::text || ' ' || s.subdisableonerr" : "")
+                + (major >= 16 ? " || ' ' || s.suborigin || ' ' || s.subpasswordrequired || ' ' || s.subrunasowner" : "")
+                + (major >= 17 ? " || ' ' || s.subfailover" : "")
+                + " FROM pg_subscription s WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())");
         put(c, schema, "event trigger", "SELECT evtname, evtevent || ' ' || evtfoid::regproc::text || ' ' || evtenabled::text || ' '"
                 + " || coalesce(evttags::text, '') FROM pg_event_trigger");
         put(c, schema, "cast", "SELECT format_type(castsource, NULL) || ' AS ' || format_type(casttarget, NULL),"
@@ -149,6 +165,7 @@ public final class PostgresSnapshot {
                 + " OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL))");
         put(c, acls, "function", "SELECT p.oid::regprocedure::text, p.proacl::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
                 + " WHERE " + USER_SCHEMA + " AND p.proacl <> acldefault('f', p.proowner) AND " + NOT_EXTENSION.formatted("p.oid"));
+        put(c, acls, "language", "SELECT l.lanname, l.lanacl::text FROM pg_language l WHERE l.lanacl IS NOT NULL");
         put(c, acls, "schema", "SELECT n.nspname, n.nspacl::text FROM pg_namespace n WHERE " + USER_SCHEMA
                 + " AND n.nspacl <> acldefault('n', n.nspowner)");
         put(c, acls, "type", "SELECT t.oid::regtype::text, t.typacl::text FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
@@ -304,6 +321,10 @@ public final class PostgresSnapshot {
             String value = v;
             if (k.startsWith("extension ")) {
                 value = v.split(" ")[0];
+            }
+            if (k.startsWith("subscription ")) {
+                // Options that exist only in newer versions read back as their defaults there.
+                value = v.substring(0, v.indexOf(" options"));
             }
             if (k.startsWith("function ")) {
                 // Newer deparsers quote names that became keywords (a parameter named json) and drop IN.

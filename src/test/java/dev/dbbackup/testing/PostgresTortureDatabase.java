@@ -23,8 +23,12 @@ public final class PostgresTortureDatabase {
         return db;
     }
 
-    /** Creates the reader role on the server if it is missing. */
+    /** A tablespace some relations are stored in; like roles, tablespaces belong to the cluster. */
+    public static final String TABLESPACE = "torture_space";
+
+    /** Creates the reader role and the tablespace on the server if they are missing. */
     public static void ensureRole(PostgresServer server) {
+        server.ensureTablespace(TABLESPACE);
         server.execute("postgres", "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + READER_ROLE
                 + "') THEN CREATE ROLE " + READER_ROLE + "; END IF; END $$");
     }
@@ -116,6 +120,17 @@ public final class PostgresTortureDatabase {
                 "CREATE INDEX customer_created ON shop.customer USING brin (created_at) WITH (pages_per_range = 64)",
                 "CREATE INDEX customer_nick_desc ON shop.customer (nick DESC NULLS LAST, name COLLATE \"C\" text_pattern_ops)",
                 "ALTER TABLE shop.orders CLUSTER ON orders_pkey",
+                "CREATE INDEX customer_expressions ON shop.customer ((lower(nick)), name, (score + 1))",
+                "ALTER INDEX shop.customer_expressions ALTER COLUMN 1 SET STATISTICS 300",
+                "ALTER INDEX shop.customer_expressions ALTER COLUMN 3 SET STATISTICS 0",
+                "CREATE TABLE shop.stored_apart (id integer CONSTRAINT stored_apart_pk PRIMARY KEY USING INDEX TABLESPACE torture_space,"
+                        + " v text) TABLESPACE torture_space",
+                "CREATE INDEX stored_apart_v ON shop.stored_apart (v) TABLESPACE torture_space",
+                "INSERT INTO shop.stored_apart VALUES (1, 'apart')",
+                "CREATE MATERIALIZED VIEW shop.apart_mv TABLESPACE torture_space AS SELECT id FROM shop.stored_apart",
+                "CREATE TABLE shop.parted_apart (k integer) PARTITION BY LIST (k) TABLESPACE torture_space",
+                "GRANT USAGE ON LANGUAGE plpgsql TO torture_reader WITH GRANT OPTION",
+                "REVOKE USAGE ON LANGUAGE plpgsql FROM PUBLIC",
                 "ALTER TABLE shop.orders ADD CONSTRAINT no_overlap EXCLUDE USING gist (placed WITH &&)",
                 "CREATE TRIGGER customer_touch BEFORE UPDATE ON shop.customer FOR EACH ROW EXECUTE FUNCTION shop.touch()",
                 "CREATE TRIGGER customer_touch_off BEFORE INSERT ON shop.customer FOR EACH ROW WHEN (NEW.name <> '') EXECUTE FUNCTION shop.touch()",
@@ -247,6 +262,24 @@ public final class PostgresTortureDatabase {
         if (major >= 17) {
             s.add("GRANT MAINTAIN ON shop.cache TO torture_reader");
         }
+        // A subscription to a publisher that is not there: created without connecting, as a restore writes it.
+        List<String> subscriptionOptions = new ArrayList<>(List.of("connect = false", "slot_name = 'torture_slot'",
+                "synchronous_commit = 'local'"));
+        if (major >= 14) {
+            subscriptionOptions.addAll(List.of("binary = true", "streaming = on"));
+        }
+        if (major >= 15) {
+            subscriptionOptions.addAll(List.of("two_phase = true", "disable_on_error = true"));
+        }
+        if (major >= 16) {
+            subscriptionOptions.addAll(List.of("origin = none", "password_required = false", "run_as_owner = true"));
+        }
+        if (major >= 17) {
+            subscriptionOptions.add("failover = true");
+        }
+        s.add("CREATE SUBSCRIPTION torture_sub CONNECTION 'host=127.0.0.1 port=1 dbname=nowhere user=nobody' "
+                + "PUBLICATION pub_some, \"Other Pub\" WITH (" + String.join(", ", subscriptionOptions) + ")");
+        s.add("COMMENT ON SUBSCRIPTION torture_sub IS 'not connected'");
         if (major >= 18) {
             s.addAll(List.of(
                     "CREATE TABLE shop.virtual_gen (a integer, b integer GENERATED ALWAYS AS (a * 2) VIRTUAL, "

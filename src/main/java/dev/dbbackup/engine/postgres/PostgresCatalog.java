@@ -94,11 +94,13 @@ final class PostgresCatalog extends CatalogReader {
         schemaObjectReader.readPublications();
         if (filter.wholeDatabase()) {
             schemaObjectReader.readEventTriggers();
+            schemaObjectReader.readSubscriptions();
             schemaObjectReader.readLargeObjects();
         }
         privilegeReader.readDefaultPrivileges();
         privilegeReader.readExtensionMemberPrivileges();
         catalogPrivilegeReader.readCatalogPrivileges();
+        privilegeReader.refuseSecurityLabels();
         extensionReader.readExtensionConfiguration();
         if (!unsupported.isEmpty()) {
             List<String> names = new ArrayList<>(unsupported);

@@ -56,6 +56,17 @@ final class PostgresCleaner {
             for (String publication : names("SELECT pubname FROM pg_catalog.pg_publication")) {
                 run("DROP PUBLICATION " + SqlText.ident(publication), "publication " + publication);
             }
+            // The dump recreates its subscriptions without a slot of their own (connect = false, slot_name kept): the
+            // publisher's slot is not dropped, so the restored subscription can use it again once enabled.
+            for (String sub : names("SELECT subname FROM pg_catalog.pg_subscription WHERE subdbid = (SELECT oid FROM "
+                    + "pg_catalog.pg_database WHERE datname = pg_catalog.current_database())")) {
+                String name = SqlText.ident(sub);
+                // DROP SUBSCRIPTION leaves the subscription's comment behind in pg_description.
+                run("COMMENT ON SUBSCRIPTION " + name + " IS NULL", "subscription " + sub);
+                run("ALTER SUBSCRIPTION " + name + " DISABLE", "subscription " + sub);
+                run("ALTER SUBSCRIPTION " + name + " SET (slot_name = NONE)", "subscription " + sub);
+                run("DROP SUBSCRIPTION " + name, "subscription " + sub);
+            }
             for (String trigger : names("SELECT evtname FROM pg_catalog.pg_event_trigger e WHERE NOT EXISTS (SELECT 1 FROM "
                     + "pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_event_trigger'::regclass AND d.objid = e.oid AND d.deptype = 'e')")) {
                 run("DROP EVENT TRIGGER " + SqlText.ident(trigger), "event trigger " + trigger);

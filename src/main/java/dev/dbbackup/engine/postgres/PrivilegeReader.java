@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Reads the privileges that belong to no dumped object: ALTER DEFAULT PRIVILEGES entries (database-wide ones
  * only for a whole-database dump) and privileges changed on an extension's members since it was created
- * (pg_init_privs). Object privileges are written by each reader through {@link CatalogReader#acl}. No version has
+ * (pg_init_privs), also on the plpgsql language that comes with every database. Object privileges are written by
+ * each reader through {@link CatalogReader#acl}. No version has
  * special cases.
  */
 final class PrivilegeReader extends CatalogReader {
@@ -85,6 +86,12 @@ final class PrivilegeReader extends CatalogReader {
                          coalesce(ip.initprivs, pg_catalog.acldefault('T', t.typowner))
                   FROM pg_catalog.pg_type t
                   LEFT JOIN pg_catalog.pg_init_privs ip ON ip.objoid = t.oid AND ip.classoid = 'pg_catalog.pg_type'::regclass AND ip.objsubid = 0
+                  UNION ALL
+                  SELECT 'LANGUAGE', l.oid, 'pg_language', pg_catalog.quote_ident(l.lanname),
+                         coalesce(l.lanacl, pg_catalog.acldefault('l', l.lanowner)),
+                         coalesce(ip.initprivs, pg_catalog.acldefault('l', l.lanowner))
+                  FROM pg_catalog.pg_language l
+                  LEFT JOIN pg_catalog.pg_init_privs ip ON ip.objoid = l.oid AND ip.classoid = 'pg_catalog.pg_language'::regclass AND ip.objsubid = 0
                 ) m
                 JOIN pg_catalog.pg_depend d ON d.objid = m.oid AND d.classid = m.catalog::regclass AND d.deptype = 'e'
                 JOIN pg_catalog.pg_extension x ON x.oid = d.refobjid
@@ -92,7 +99,10 @@ final class PrivilegeReader extends CatalogReader {
                 ORDER BY m.label""";
         q.forEach("privileges of extension objects", query, rs -> {
             DumpObject extension = objects.get(key("pg_extension", rs.getLong("extoid")));
-            if (extension == null) {
+            // plpgsql is an extension created with the database (not dumped): privileges changed on its language
+            // belong to the whole database, as pg_dump writes them.
+            boolean builtIn = rs.getLong("extoid") < 16384 && rs.getString("kind").equals("LANGUAGE") && filter.wholeDatabase();
+            if (extension == null && !builtIn) {
                 return;
             }
             List<String> grants = PostgresAcl.statements("ON " + rs.getString("kind") + " " + rs.getString("label"), null,
@@ -103,7 +113,31 @@ final class PrivilegeReader extends CatalogReader {
             DumpObject a = put(new DumpObject("acl:member:" + rs.getString("kind") + rs.getLong("oid"), Kind.ACL, null,
                     rs.getString("label"), null));
             grants.forEach(a::add);
-            a.dependsOn(extension.key);
+            if (extension != null) {
+                a.dependsOn(extension.key);
+            }
+        });
+    }
+
+    /**
+     * Security labels need their label provider (sepgsql) loaded wherever the dump is restored, which a plain
+     * restore cannot promise: each labelled object is reported, so the backup fails before anything is written.
+     */
+    void refuseSecurityLabels() throws EngineException {
+        q.forEach("security labels", """
+                SELECT o.type, o.schema, o.identity, s.provider, s.classoid::regclass::text AS catalog, s.objoid
+                FROM pg_catalog.pg_seclabel s, pg_catalog.pg_identify_object(s.classoid, s.objoid, s.objsubid) o
+                ORDER BY 1, 3""", rs -> {
+            // The dump session quotes every identifier (quote_all_identifiers), pg_identify_object's schema too.
+            String schema = rs.getString("schema") == null ? null : SqlText.unquote(rs.getString("schema"));
+            boolean dumped = schema != null ? filter.includesSchema(schema) && schemas.containsValue(schema)
+                    : rs.getString("type").equals("schema") ? schemas.containsValue(SqlText.unquote(rs.getString("identity")))
+                    : filter.wholeDatabase();
+            String catalog = rs.getString("catalog").replace("\"", "").replace("pg_catalog.", "");
+            if (dumped && !member(catalog, rs.getLong("objoid"))) {
+                unsupported.add("security label (provider " + rs.getString("provider") + ") on " + rs.getString("type") + " "
+                        + rs.getString("identity"));
+            }
         });
     }
 }

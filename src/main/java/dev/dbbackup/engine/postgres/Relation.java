@@ -28,6 +28,8 @@ final class Relation {
     String viewDefinition;
     List<String> options;
     List<String> toastOptions;
+    /** The tablespace the relation is stored in, or null for the database's default. */
+    String tablespace;
     String accessMethod;
     final List<Long> parents = new ArrayList<>();
     final List<Column> columns = new ArrayList<>();

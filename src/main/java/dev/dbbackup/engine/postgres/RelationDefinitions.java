@@ -118,6 +118,9 @@ final class RelationDefinitions extends CatalogReader {
         if (!with.isEmpty()) {
             sb.append("\nWITH (").append(String.join(", ", with)).append(")");
         }
+        if (r.tablespace != null) {
+            sb.append("\nTABLESPACE ").append(SqlText.ident(r.tablespace));
+        }
         o.add(sb + ";");
         if (joinsLater) {
             for (long p : r.parents) {
@@ -292,6 +295,9 @@ final class RelationDefinitions extends CatalogReader {
         }
         if (r.options != null && !r.options.isEmpty()) {
             sb.append(" WITH (").append(String.join(", ", r.options)).append(")");
+        }
+        if (materialized && r.tablespace != null) {
+            sb.append(" TABLESPACE ").append(SqlText.ident(r.tablespace));
         }
         sb.append(" AS\n").append(definition);
         if (materialized) {

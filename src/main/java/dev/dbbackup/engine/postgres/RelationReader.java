@@ -35,7 +35,8 @@ final class RelationReader extends CatalogReader {
                        CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partkey,
                        CASE WHEN c.reloftype <> 0 THEN pg_catalog.format_type(c.reloftype, NULL) END AS oftype,
                        c.reloftype, c.relreplident, c.relrowsecurity, c.relforcerowsecurity, c.relispopulated,
-                       CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END AS viewdef
+                       CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END AS viewdef,
+                       (SELECT t.spcname FROM pg_catalog.pg_tablespace t WHERE t.oid = c.reltablespace) AS tablespace
                 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
                 LEFT JOIN pg_catalog.pg_class tc ON tc.oid = c.reltoastrelid
                 LEFT JOIN pg_catalog.pg_am am ON am.oid = c.relam
@@ -64,6 +65,7 @@ final class RelationReader extends CatalogReader {
             r.forceRowSecurity = rs.getBoolean("relforcerowsecurity");
             r.populated = rs.getBoolean("relispopulated");
             r.viewDefinition = rs.getString("viewdef");
+            r.tablespace = rs.getString("tablespace");
             relations.put(oid, r);
         }, inSchemas());
         q.forEach("inheritance", """

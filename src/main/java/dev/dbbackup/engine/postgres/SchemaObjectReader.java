@@ -206,6 +206,94 @@ final class SchemaObjectReader extends CatalogReader {
         }
     }
 
+    /**
+     * Subscriptions of this database, written as pg_dump writes them: WITH (connect = false), so the restore neither
+     * connects to the publisher nor creates a slot, and the subscription comes back disabled (enable it and refresh
+     * it by hand). Options are written when they differ from the default; streaming always, its default changed in 18.
+     * Special cases: binary and streaming exist from 14, two_phase and disable_on_error from 15, origin,
+     * password_required and run_as_owner from 16, failover from 17, streaming = parallel from 16.
+     */
+    void readSubscriptions() throws EngineException {
+        List<String> readable = new ArrayList<>();
+        q.forEach("subscription access", """
+                SELECT s.subname, pg_catalog.has_column_privilege('pg_catalog.pg_subscription', 'subconninfo', 'SELECT')
+                FROM pg_catalog.pg_subscription s
+                WHERE s.subdbid = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
+                ORDER BY 1""", rs -> {
+            if (rs.getBoolean(2)) {
+                readable.add(rs.getString(1));
+            } else {
+                unsupported.add("subscription " + rs.getString(1) + " (only a superuser may read its connection string: "
+                        + "run the backup as one)");
+            }
+        });
+        if (readable.isEmpty()) {
+            return;
+        }
+        String columns = String.join(", ",
+                version >= 140000 ? "s.subbinary::text AS binary" : "NULL::text AS binary",
+                version >= 140000 ? "s.substream::text AS streaming" : "NULL::text AS streaming",
+                version >= 150000 ? "s.subtwophasestate::text AS twophase" : "NULL::text AS twophase",
+                version >= 150000 ? "s.subdisableonerr::text AS disableonerror" : "NULL::text AS disableonerror",
+                version >= 160000 ? "s.suborigin AS origin" : "NULL::text AS origin",
+                version >= 160000 ? "s.subpasswordrequired::text AS passwordrequired" : "NULL::text AS passwordrequired",
+                version >= 160000 ? "s.subrunasowner::text AS runasowner" : "NULL::text AS runasowner",
+                version >= 170000 ? "s.subfailover::text AS failover" : "NULL::text AS failover");
+        q.forEach("subscriptions", """
+                SELECT s.oid, s.subname, pg_catalog.pg_get_userbyid(s.subowner) AS owner, s.subconninfo, s.subslotname,
+                       s.subsynccommit, s.subpublications::text[] AS publications, %s,
+                       pg_catalog.obj_description(s.oid, 'pg_subscription') AS comment
+                FROM pg_catalog.pg_subscription s
+                WHERE s.subdbid = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
+                ORDER BY s.subname""".formatted(columns), rs -> {
+            String name = SqlText.ident(rs.getString("subname"));
+            DumpObject o = put(new DumpObject(key("pg_subscription", rs.getLong("oid")), Kind.SUBSCRIPTION, null,
+                    rs.getString("subname"), rs.getString("owner")));
+            List<String> publications = new ArrayList<>();
+            for (String p : CatalogQueries.textArray(rs, "publications")) {
+                publications.add(SqlText.ident(p));
+            }
+            List<String> with = new ArrayList<>(List.of("connect = false", "slot_name = "
+                    + (rs.getString("subslotname") == null ? "NONE" : SqlText.literal(rs.getString("subslotname")))));
+            if ("t".equals(rs.getString("binary")) || "true".equals(rs.getString("binary"))) {
+                with.add("binary = true");
+            }
+            String streaming = rs.getString("streaming");
+            if (streaming != null) {
+                with.add("streaming = " + switch (streaming) {
+                    case "t", "true" -> "on";
+                    case "p" -> "parallel";
+                    default -> "off";
+                });
+            }
+            if (rs.getString("twophase") != null && !rs.getString("twophase").equals("d")) {
+                with.add("two_phase = on");
+            }
+            if ("true".equals(rs.getString("disableonerror")) || "t".equals(rs.getString("disableonerror"))) {
+                with.add("disable_on_error = true");
+            }
+            if (rs.getString("origin") != null && !rs.getString("origin").equalsIgnoreCase("any")) {
+                with.add("origin = " + rs.getString("origin"));
+            }
+            if ("false".equals(rs.getString("passwordrequired")) || "f".equals(rs.getString("passwordrequired"))) {
+                with.add("password_required = false");
+            }
+            if ("true".equals(rs.getString("runasowner")) || "t".equals(rs.getString("runasowner"))) {
+                with.add("run_as_owner = true");
+            }
+            if ("true".equals(rs.getString("failover")) || "t".equals(rs.getString("failover"))) {
+                with.add("failover = true");
+            }
+            if (!"off".equals(rs.getString("subsynccommit"))) {
+                with.add("synchronous_commit = " + SqlText.literal(rs.getString("subsynccommit")));
+            }
+            o.add("CREATE SUBSCRIPTION " + name + " CONNECTION " + SqlText.literal(rs.getString("subconninfo"))
+                    + " PUBLICATION " + String.join(", ", publications) + " WITH (" + String.join(", ", with) + ");");
+            owner(o, "SUBSCRIPTION " + name);
+            comment(o, "SUBSCRIPTION " + name, rs.getString("comment"));
+        });
+    }
+
     void readEventTriggers() throws EngineException {
         q.forEach("event triggers", """
                 SELECT e.oid, e.evtname, e.evtevent, pg_catalog.pg_get_userbyid(e.evtowner) AS owner,

@@ -39,6 +39,14 @@ final class SqlText {
     }
 
     /** A schema-qualified name. */
+    /** The name a quoted identifier stands for ({@code "a""b"} is {@code a"b}); an unquoted one is returned as it is. */
+    static String unquote(String identifier) {
+        if (identifier.length() >= 2 && identifier.startsWith("\"") && identifier.endsWith("\"")) {
+            return identifier.substring(1, identifier.length() - 1).replace("\"\"", "\"");
+        }
+        return identifier;
+    }
+
     static String qualified(String schema, String name) {
         return ident(schema) + "." + ident(name);
     }

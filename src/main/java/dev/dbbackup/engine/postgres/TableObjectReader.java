@@ -49,7 +49,8 @@ final class TableObjectReader extends CatalogReader {
             String commentText = rs.getString("comment");
             if (type.equals("c")) {
                 boolean inherited = !rs.getBoolean("conislocal");
-                if (inherited && !r.isPartition) {
+                // An inherited NOT VALID check comes from its parent's ALTER TABLE, which recurses (partitions too).
+                if (inherited && (!r.isPartition || !rs.getBoolean("convalidated"))) {
                     alias.put(ck, key("pg_class", r.oid));
                     return;
                 }
@@ -102,7 +103,10 @@ final class TableObjectReader extends CatalogReader {
                        pg_catalog.obj_description(i.indexrelid, 'pg_class') AS comment,
                        (SELECT co.oid FROM pg_catalog.pg_constraint co WHERE co.conindid = i.indexrelid
                           AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x')) AS constraint_oid,
-                       i.indisvalid, t.relkind
+                       i.indisvalid, t.relkind,
+                       (SELECT sp.spcname FROM pg_catalog.pg_tablespace sp WHERE sp.oid = ic.reltablespace) AS tablespace,
+                       ARRAY(SELECT a.attnum || ' ' || a.attstattarget FROM pg_catalog.pg_attribute a
+                             WHERE a.attrelid = i.indexrelid AND a.attnum > 0 AND a.attstattarget >= 0 ORDER BY a.attnum) AS stattargets
                 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
                 JOIN pg_catalog.pg_class t ON t.oid = i.indrelid
                 WHERE t.relnamespace = ANY(?::oid[]) AND t.relkind IN ('r', 'p', 'm')
@@ -121,6 +125,7 @@ final class TableObjectReader extends CatalogReader {
                 alias.put(key("pg_class", oid), ownerKey);
                 DumpObject c = objects.get(ownerKey);
                 if (c != null) {
+                    inTablespace(c, rs.getString("tablespace"));
                     comment(c, "INDEX " + qn, rs.getString("comment"));
                 }
             } else {
@@ -130,12 +135,18 @@ final class TableObjectReader extends CatalogReader {
                 ownerKey = key("pg_class", oid);
                 DumpObject o = put(new DumpObject(ownerKey, Kind.INDEX, table.schema, name, null));
                 o.add(rs.getString("def") + ";");
+                inTablespace(o, rs.getString("tablespace"));
                 comment(o, "INDEX " + qn, rs.getString("comment"));
                 o.dependsOn(key("pg_class", table.oid));
             }
             DumpObject owner = objects.get(ownerKey);
             if (owner == null) {
                 return;
+            }
+            // Statistics targets set on expression columns of the index (ALTER INDEX ... ALTER COLUMN n SET STATISTICS).
+            for (String target : CatalogQueries.textArray(rs, "stattargets")) {
+                String[] numberAndTarget = target.split(" ");
+                owner.add("ALTER INDEX " + qn + " ALTER COLUMN " + numberAndTarget[0] + " SET STATISTICS " + numberAndTarget[1] + ";");
             }
             if (rs.getBoolean("indisclustered")) {
                 owner.add("ALTER TABLE " + table.qualified() + " CLUSTER ON " + SqlText.ident(name) + ";");
@@ -163,6 +174,17 @@ final class TableObjectReader extends CatalogReader {
             }
             attach.add("ALTER INDEX " + parentName + " ATTACH PARTITION " + SqlText.qualified(attach.schema, attach.name) + ";");
             attach.dependsOn(resolve(key("pg_class", e.getValue())));
+        }
+    }
+
+    /**
+     * Puts the index that the object's first statement creates into its tablespace: the deparsed definition names
+     * none, so the statement runs under default_tablespace, as pg_dump writes it.
+     */
+    private static void inTablespace(DumpObject o, String tablespace) {
+        if (tablespace != null && !o.statements.isEmpty()) {
+            o.statements.set(0, "SET default_tablespace = " + SqlText.literal(tablespace) + ";\n" + o.statements.get(0)
+                    + "\nSET default_tablespace = '';");
         }
     }
 

@@ -123,17 +123,21 @@ final class TypeReader extends CatalogReader {
             }
         }, inSchemas());
 
-        Map<Long, List<String[]>> domainConstraints = new HashMap<>();
+        record DomainCheck(long oid, String name, String def, boolean validated, String comment) {
+        }
+        Map<Long, List<DomainCheck>> domainConstraints = new HashMap<>();
         q.forEach("domain constraints", """
                 SELECT co.contypid, co.conname, pg_catalog.pg_get_constraintdef(co.oid) AS def, co.convalidated,
                        pg_catalog.obj_description(co.oid, 'pg_constraint') AS comment, co.oid
                 FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_type t ON t.oid = co.contypid
                 WHERE co.contypid <> 0 AND co.contype = 'c' AND t.typnamespace = ANY(?::oid[])
                 ORDER BY co.contypid, co.conname""", rs -> {
-            domainConstraints.computeIfAbsent(rs.getLong("contypid"), k -> new ArrayList<>()).add(new String[]{
-                    rs.getString("conname"), rs.getString("def"), rs.getBoolean("convalidated") ? "t" : "f",
-                    rs.getString("comment")});
-            alias.put(key("pg_constraint", rs.getLong("oid")), key("pg_type", rs.getLong("contypid")));
+            boolean validated = rs.getBoolean("convalidated");
+            domainConstraints.computeIfAbsent(rs.getLong("contypid"), k -> new ArrayList<>()).add(new DomainCheck(
+                    rs.getLong("oid"), rs.getString("conname"), rs.getString("def"), validated, rs.getString("comment")));
+            if (validated) {
+                alias.put(key("pg_constraint", rs.getLong("oid")), key("pg_type", rs.getLong("contypid")));
+            }
         }, inSchemas());
 
         String multirangeName = version >= 140000
@@ -202,16 +206,19 @@ final class TypeReader extends CatalogReader {
                     if (rs.getBoolean("typnotnull")) {
                         sb.append(" NOT NULL");
                     }
-                    List<String> later = new ArrayList<>();
-                    for (String[] c : domainConstraints.getOrDefault(oid, List.of())) {
-                        if (c[2].equals("t")) {
-                            sb.append("\n\tCONSTRAINT ").append(SqlText.ident(c[0])).append(' ').append(c[1]);
+                    for (DomainCheck c : domainConstraints.getOrDefault(oid, List.of())) {
+                        if (c.validated()) {
+                            sb.append("\n\tCONSTRAINT ").append(SqlText.ident(c.name())).append(' ').append(c.def());
                         } else {
-                            later.add("ALTER DOMAIN " + qn + " ADD CONSTRAINT " + SqlText.ident(c[0]) + " " + c[1] + ";");
+                            // Rows may violate a NOT VALID check: pg_dump adds it after the data, and so do we.
+                            DumpObject check = put(new DumpObject(key("pg_constraint", c.oid()), Kind.CONSTRAINT, schema,
+                                    name + " " + c.name(), null));
+                            check.add("ALTER DOMAIN " + qn + "\n    ADD CONSTRAINT " + SqlText.ident(c.name()) + " " + c.def() + ";");
+                            comment(check, "CONSTRAINT " + SqlText.ident(c.name()) + " ON DOMAIN " + qn, c.comment());
+                            check.dependsOn(key("pg_type", oid));
                         }
                     }
                     o.add(sb + ";");
-                    later.forEach(o::add);
                 }
                 case "r" -> {
                     List<String> parts = new ArrayList<>();
@@ -247,8 +254,10 @@ final class TypeReader extends CatalogReader {
                     comment(o, "COLUMN " + qn + "." + SqlText.ident(c[0]), c[1]);
                 }
             }
-            for (String[] c : domainConstraints.getOrDefault(oid, List.of())) {
-                comment(o, "CONSTRAINT " + SqlText.ident(c[0]) + " ON DOMAIN " + qn, c[3]);
+            for (DomainCheck c : domainConstraints.getOrDefault(oid, List.of())) {
+                if (c.validated()) {
+                    comment(o, "CONSTRAINT " + SqlText.ident(c.name()) + " ON DOMAIN " + qn, c.comment());
+                }
             }
             acl(o, "ON TYPE " + qn, CatalogQueries.textArray(rs, "acl"), CatalogQueries.textArray(rs, "defacl"));
         }, inSchemas());
