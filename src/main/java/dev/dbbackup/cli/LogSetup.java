@@ -1,13 +1,12 @@
 package dev.dbbackup.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import org.jboss.logmanager.Logger;
 import org.jboss.logmanager.formatters.PatternFormatter;
-import org.jboss.logmanager.handlers.SizeRotatingFileHandler;
 import dev.dbbackup.config.ConfigException;
+import dev.dbbackup.storage.local.PrivateFiles;
 
 /**
  * Adjusts logging at run time: verbosity, and --log-file appending the same lines as stderr, rotated by size
@@ -36,11 +35,9 @@ final class LogSetup {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
-                Files.createDirectories(parent);
+                PrivateFiles.createDirectories(parent);
             }
-            SizeRotatingFileHandler handler = new SizeRotatingFileHandler(file.toFile(), true);
-            handler.setRotateSize(maxBytes);
-            handler.setMaxBackupIndex(keep);
+            PrivateRotatingFileHandler handler = new PrivateRotatingFileHandler(file.toAbsolutePath(), maxBytes, keep);
             handler.setFormatter(new PatternFormatter(FORMAT));
             handler.setAutoFlush(true);
             Logger root = Logger.getLogger("");
@@ -51,6 +48,8 @@ final class LogSetup {
             }
             root.addHandler(handler);
             fileAttached = true;
+        } catch (PrivateFiles.UnsafeFileException e) {
+            throw new ConfigException("log file " + e.getMessage(), "fix --log-file / BACKUP_LOG_FILE or remove " + e.getFile());
         } catch (Exception e) {
             throw new ConfigException("log file " + file + " cannot be opened for appending (" + e.getClass().getSimpleName() + ")",
                     "fix --log-file / BACKUP_LOG_FILE or the folder's permissions");
