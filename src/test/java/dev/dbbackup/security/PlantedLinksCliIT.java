@@ -158,7 +158,7 @@ class PlantedLinksCliIT {
         assertEquals(0, result.exitCode(), result::toString);
         assertVictimUntouched();
         assertFalse(Files.isSymbolicLink(metrics), "the rename replaced the link itself");
-        assertTrue(Files.readString(metrics).contains("dbbackup_"), "metrics written");
+        assertTrue(Files.readString(metrics).contains("backup_last_success"), "metrics written");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(metrics, LinkOption.NOFOLLOW_LINKS)));
     }
 
