@@ -92,9 +92,10 @@ class CraftedDumpCliIT {
         // A reader that only followed SET lines would take the middle line for one string; the server sees a COMMIT in it.
         String crafted = "SET standard_conforming_strings = off;\n"
                 + "SELECT pg_catalog.set_config('standard_conforming_strings', 'on', false);\n"
-                + "DROP TABLE keep;\n"
+                + "CREATE TABLE made_by_the_file(id int);\n"
                 + "SELECT 'x\\'; COMMIT AND CHAIN; SELECT \\'';\n"
-                + "CREATE TABLE other(id int);\n";
+                + "CREATE TABLE other(id int);\n"
+                + "-- PostgreSQL database dump complete\n";
         Path file = dir.resolve("smuggle.sql.gz");
         gzip(crafted, file);
 
