@@ -37,7 +37,7 @@ final class PrivateRotatingFileHandler extends ExtHandler {
     protected void doPublish(ExtLogRecord record) {
         String line;
         try {
-            line = getFormatter().format(record);
+            line = dev.dbbackup.engine.DatabaseUrl.redact(getFormatter().format(record));
         } catch (RuntimeException e) {
             reportError("cannot format a log line", e, ErrorManager.FORMAT_FAILURE);
             return;
