@@ -23,6 +23,43 @@ final class LogSetup {
     static void level(boolean verbose, boolean quiet) {
         Level level = verbose ? Level.FINE : quiet ? Level.WARNING : Level.INFO;
         Logger.getLogger("dev.dbbackup").setLevel(level);
+        scrubSecrets(Logger.getLogger("").getHandlers());
+    }
+
+    /** Every log line (stack traces included) leaves with the run's known secrets replaced by ***. */
+    private static synchronized void scrubSecrets(Handler[] handlers) {
+        for (Handler handler : handlers) {
+            if (handler instanceof org.jboss.logmanager.ExtHandler ext && ext.getHandlers().length > 0) {
+                scrubSecrets(ext.getHandlers());
+            }
+            java.util.logging.Formatter formatter = handler.getFormatter();
+            if (formatter != null && !(formatter instanceof ScrubbingFormatter)) {
+                handler.setFormatter(new ScrubbingFormatter(formatter));
+            }
+        }
+    }
+
+    private static final class ScrubbingFormatter extends java.util.logging.Formatter {
+        private final java.util.logging.Formatter delegate;
+
+        ScrubbingFormatter(java.util.logging.Formatter delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public String format(java.util.logging.LogRecord record) {
+            return dev.dbbackup.engine.DatabaseUrl.redact(delegate.format(record));
+        }
+
+        @Override
+        public String getHead(Handler handler) {
+            return delegate.getHead(handler);
+        }
+
+        @Override
+        public String getTail(Handler handler) {
+            return delegate.getTail(handler);
+        }
     }
 
     static final String MAX_SIZE = "BACKUP_LOG_MAX_SIZE";
