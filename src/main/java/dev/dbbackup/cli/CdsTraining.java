@@ -1,6 +1,7 @@
 package dev.dbbackup.cli;
 
 import dev.dbbackup.config.ConfigException;
+import dev.dbbackup.storage.local.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -8,7 +9,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -57,7 +57,7 @@ final class CdsTraining {
     /** Creates the database and config file in the (empty) folder and returns the commands to run, in order. */
     List<Step> prepare() {
         try {
-            Files.createDirectories(folder);
+            PrivateFiles.createDirectories(folder);
             try (Stream<Path> entries = Files.list(folder)) {
                 if (entries.findAny().isPresent()) {
                     throw new ConfigException("cds-training writes into an empty folder, and " + folder + " is not empty",
@@ -65,17 +65,16 @@ final class CdsTraining {
                 }
             }
             Path passphrase = folder.resolve("passphrase");
-            Files.writeString(passphrase, "cds-training\n", StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(passphrase, PosixFilePermissions.fromString("rw-------"));
+            PrivateFiles.writeNew(passphrase, "cds-training\n".getBytes(StandardCharsets.UTF_8));
             Path config = folder.resolve("training.conf");
-            Files.writeString(config, "BACKUP_NAME=training\n", StandardCharsets.UTF_8);
+            PrivateFiles.writeNew(config, "BACKUP_NAME=training\n".getBytes(StandardCharsets.UTF_8));
             Path database = folder.resolve("app.db");
             createDatabase(database);
 
             String db = sqlite("app.db");
             Path encryptedConfig = folder.resolve("encrypted.conf");
-            Files.writeString(encryptedConfig, "BACKUP_NAME=training\nBACKUP_ENCRYPTION_PASSPHRASE_FILE=" + passphrase + "\n",
-                    StandardCharsets.UTF_8);
+            PrivateFiles.writeNew(encryptedConfig, ("BACKUP_NAME=training\nBACKUP_ENCRYPTION_PASSPHRASE_FILE=" + passphrase + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
             List<String> plain = options(config, db, "backups");
             List<String> encrypted = options(encryptedConfig, db, "encrypted-backups");
             String postgres = "postgresql://training:training@127.0.0.1:" + closedPort() + "/training";

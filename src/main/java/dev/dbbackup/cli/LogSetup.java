@@ -1,13 +1,12 @@
 package dev.dbbackup.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import org.jboss.logmanager.Logger;
 import org.jboss.logmanager.formatters.PatternFormatter;
-import org.jboss.logmanager.handlers.SizeRotatingFileHandler;
 import dev.dbbackup.config.ConfigException;
+import dev.dbbackup.storage.local.PrivateFiles;
 
 /**
  * Adjusts logging at run time: verbosity, and --log-file appending the same lines as stderr, rotated by size
@@ -24,6 +23,43 @@ final class LogSetup {
     static void level(boolean verbose, boolean quiet) {
         Level level = verbose ? Level.FINE : quiet ? Level.WARNING : Level.INFO;
         Logger.getLogger("dev.dbbackup").setLevel(level);
+        scrubSecrets(Logger.getLogger("").getHandlers());
+    }
+
+    /** Every log line (stack traces included) leaves with the run's known secrets replaced by ***. */
+    private static synchronized void scrubSecrets(Handler[] handlers) {
+        for (Handler handler : handlers) {
+            if (handler instanceof org.jboss.logmanager.ExtHandler ext && ext.getHandlers().length > 0) {
+                scrubSecrets(ext.getHandlers());
+            }
+            java.util.logging.Formatter formatter = handler.getFormatter();
+            if (formatter != null && !(formatter instanceof ScrubbingFormatter)) {
+                handler.setFormatter(new ScrubbingFormatter(formatter));
+            }
+        }
+    }
+
+    private static final class ScrubbingFormatter extends java.util.logging.Formatter {
+        private final java.util.logging.Formatter delegate;
+
+        ScrubbingFormatter(java.util.logging.Formatter delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public String format(java.util.logging.LogRecord record) {
+            return dev.dbbackup.engine.DatabaseUrl.redact(delegate.format(record));
+        }
+
+        @Override
+        public String getHead(Handler handler) {
+            return delegate.getHead(handler);
+        }
+
+        @Override
+        public String getTail(Handler handler) {
+            return delegate.getTail(handler);
+        }
     }
 
     static final String MAX_SIZE = "BACKUP_LOG_MAX_SIZE";
@@ -36,11 +72,9 @@ final class LogSetup {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
-                Files.createDirectories(parent);
+                PrivateFiles.createDirectories(parent);
             }
-            SizeRotatingFileHandler handler = new SizeRotatingFileHandler(file.toFile(), true);
-            handler.setRotateSize(maxBytes);
-            handler.setMaxBackupIndex(keep);
+            PrivateRotatingFileHandler handler = new PrivateRotatingFileHandler(file.toAbsolutePath(), maxBytes, keep);
             handler.setFormatter(new PatternFormatter(FORMAT));
             handler.setAutoFlush(true);
             Logger root = Logger.getLogger("");
@@ -51,6 +85,8 @@ final class LogSetup {
             }
             root.addHandler(handler);
             fileAttached = true;
+        } catch (PrivateFiles.UnsafeFileException e) {
+            throw new ConfigException("log file " + e.getMessage(), "fix --log-file / BACKUP_LOG_FILE or remove " + e.getFile());
         } catch (Exception e) {
             throw new ConfigException("log file " + file + " cannot be opened for appending (" + e.getClass().getSimpleName() + ")",
                     "fix --log-file / BACKUP_LOG_FILE or the folder's permissions");

@@ -60,17 +60,37 @@ public final class SettingSources {
                             "write settings as e.g. BACKUP_DIR=/backups");
                 }
                 String key = trimmed.substring(0, eq).strip();
-                String value = trimmed.substring(eq + 1).strip();
-                if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
-                        || value.startsWith("'") && value.endsWith("'"))) {
-                    value = value.substring(1, value.length() - 1);
+                if (!key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    throw new ConfigException("config file " + path + " line " + lineNo + ": '" + key + "' is not a setting name",
+                            "write settings as e.g. BACKUP_DIR=/backups");
                 }
-                values.put(key, value);
+                values.put(key, configValue(trimmed.substring(eq + 1).strip(), path, lineNo, key));
             }
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + path + ": " + e.getMessage(), "check its permissions");
         }
         return values;
+    }
+
+    /**
+     * A config file value: bare, or wholly inside one pair of '…' or "…" (taken literally). A quote that opens and is never
+     * closed is refused with the line: read loosely it would become part of a passphrase.
+     * The message never shows the value, which may be a secret.
+     */
+    private static String configValue(String value, Path path, int lineNo, String key) {
+        if (value.isEmpty()) {
+            return value;
+        }
+        char first = value.charAt(0);
+        if (first != '"' && first != '\'') {
+            return value; // bare: taken as written, quotes inside or at the end included (e.g. a command's arguments)
+        }
+        if (value.length() >= 2 && value.charAt(value.length() - 1) == first) {
+            return value.substring(1, value.length() - 1);
+        }
+        throw new ConfigException("config file " + path + " line " + lineNo + ": the value of " + key + " opens a " + first
+                + " quote that is not closed at the end of the line", "put the whole value in one pair of quotes, e.g. " + key
+                + "='value', or drop the quote");
     }
 
     /**
@@ -96,6 +116,14 @@ public final class SettingSources {
 
     /** The value of a setting, or empty when no source sets it. */
     public Optional<String> get(String name) {
+        Optional<String> value = lookUp(name);
+        if (Secrets.isSecretSetting(name)) {
+            value.ifPresent(Secrets::register);
+        }
+        return value;
+    }
+
+    private Optional<String> lookUp(String name) {
         String flag = flags.get(name);
         if (flag != null) {
             return Optional.of(flag);
@@ -125,8 +153,10 @@ public final class SettingSources {
 
     private static String readSecretFile(String setting, Path path) {
         try {
-            String content = Files.readString(path, StandardCharsets.UTF_8);
-            return content.replaceFirst("\\R+\\z", "");
+            String content = Files.readString(path, StandardCharsets.UTF_8).replaceFirst("\\R+\\z", "");
+            // A secret file given to the wrong setting must not be printed by that setting's error: whatever a file holds is secret.
+            Secrets.register(content);
+            return content;
         } catch (IOException e) {
             throw new ConfigException(setting + " names " + path + ", which cannot be read (" + e.getClass().getSimpleName() + ")",
                     "mount the secret file there or fix " + setting);

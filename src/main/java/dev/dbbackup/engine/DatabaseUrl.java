@@ -1,7 +1,5 @@
 package dev.dbbackup.engine;
 
-import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -68,59 +66,164 @@ public final class DatabaseUrl {
         if (file.isEmpty() || file.equals(":memory:")) {
             throw new IllegalArgumentException("'" + url + "' names no database file; give a path, e.g. sqlite:///./app.db");
         }
-        Path path = Path.of(URLDecoder.decode(file, StandardCharsets.UTF_8));
+        Path path = Path.of(percentDecode(file, url));
         return new DatabaseUrl(Kind.SQLITE, url, path, null, -1, null, null, null, Map.of());
     }
 
+    /**
+     * Parses {@code postgresql://[user[:password]@][host][:port][/dbname][?param=value&...]} as libpq does: percent-decoding
+     * only ('+' stays '+'), the credentials end at the first '@' before the first '/', an IPv6 host in brackets, a port
+     * from 1 to 65535, and query parameters that override the parts (host, port, dbname, user, password).
+     */
     private static DatabaseUrl parsePostgres(String url) {
-        URI uri;
-        try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + redact(url) + "' is not a valid PostgreSQL URL; use postgresql://user:password@host:5432/database");
+        String example = "; use postgresql://user:password@host:5432/database";
+        String rest = url.substring(url.indexOf("://") + 3);
+        String query = null;
+        int q = rest.indexOf('?');
+        if (q >= 0) {
+            query = rest.substring(q + 1);
+            rest = rest.substring(0, q);
         }
-        String host = uri.getHost();
-        if (host == null || host.isEmpty()) {
-            throw new IllegalArgumentException("'" + redact(url) + "' has no host; use postgresql://user:password@host:5432/database");
-        }
-        String path = uri.getRawPath();
-        if (path == null || path.length() <= 1) {
-            throw new IllegalArgumentException("'" + redact(url) + "' names no database; use postgresql://user:password@host:5432/database");
-        }
-        String database = URLDecoder.decode(path.substring(1), StandardCharsets.UTF_8);
         String user = null;
         String password = null;
-        String userInfo = uri.getRawUserInfo();
-        if (userInfo != null) {
-            int colon = userInfo.indexOf(':');
-            user = URLDecoder.decode(colon >= 0 ? userInfo.substring(0, colon) : userInfo, StandardCharsets.UTF_8);
+        int slash = rest.indexOf('/');
+        int at = rest.indexOf('@');
+        if (at >= 0 && (slash < 0 || at < slash)) {
+            String credentials = rest.substring(0, at);
+            int colon = credentials.indexOf(':');
+            String rawUser = colon >= 0 ? credentials.substring(0, colon) : credentials;
+            user = rawUser.isEmpty() ? null : percentDecode(rawUser, null);
             if (colon >= 0) {
-                password = URLDecoder.decode(userInfo.substring(colon + 1), StandardCharsets.UTF_8);
+                password = percentDecode(credentials.substring(colon + 1), null);
+                dev.dbbackup.config.Secrets.register(password);
             }
+            rest = rest.substring(at + 1);
+            slash = rest.indexOf('/');
         }
+        String hostPort = slash >= 0 ? rest.substring(0, slash) : rest;
+        String path = slash >= 0 ? rest.substring(slash + 1) : "";
+        String host;
+        String portText = null;
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("'" + redact(url) + "' opens an IPv6 host with '[' but never closes it" + example);
+            }
+            host = hostPort.substring(1, close);
+            String after = hostPort.substring(close + 1);
+            if (!after.isEmpty()) {
+                if (!after.startsWith(":")) {
+                    throw new IllegalArgumentException("'" + redact(url) + "' has '" + after + "' after the IPv6 host" + example);
+                }
+                portText = after.substring(1);
+            }
+        } else {
+            int colon = hostPort.lastIndexOf(':');
+            host = colon >= 0 ? hostPort.substring(0, colon) : hostPort;
+            portText = colon >= 0 ? hostPort.substring(colon + 1) : null;
+            host = percentDecode(host, null);
+        }
+        if (host.contains(",")) {
+            throw new IllegalArgumentException("'" + redact(url) + "' lists several hosts; dbbackup connects to one: give one host");
+        }
+        if (host.contains("@")) {
+            throw new IllegalArgumentException("'" + redact(url) + "' has an '@' in the password or host part: percent-encode an '@'"
+                    + " in the password as %40 (libpq reads the first '@' as the end of the credentials)");
+        }
+        String database = path.isEmpty() ? null : percentDecode(path, null);
         Map<String, String> params = new LinkedHashMap<>();
-        String query = uri.getRawQuery();
         if (query != null) {
             for (String pair : query.split("&")) {
                 if (pair.isEmpty()) {
                     continue;
                 }
                 int eq = pair.indexOf('=');
-                String key = URLDecoder.decode(eq >= 0 ? pair.substring(0, eq) : pair, StandardCharsets.UTF_8);
-                String value = eq >= 0 ? URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8) : "";
-                params.put(key, value);
+                if (eq < 0) {
+                    throw new IllegalArgumentException("'" + redact(url) + "' has a query parameter without '=': "
+                            + percentDecode(pair, null) + example + "?sslmode=require");
+                }
+                String key = percentDecode(pair.substring(0, eq), null);
+                String value = percentDecode(pair.substring(eq + 1), null);
+                switch (key) {
+                    case "host" -> host = value;
+                    case "port" -> portText = value;
+                    case "dbname" -> database = value;
+                    case "user" -> user = value;
+                    case "password" -> {
+                        password = value;
+                        dev.dbbackup.config.Secrets.register(password);
+                    }
+                    case "ssl" -> params.put("sslmode", value.equals("true") ? "require" : value);
+                    default -> params.put(key, value);
+                }
             }
         }
-        int port = uri.getPort() > 0 ? uri.getPort() : 5432;
+        if (host.startsWith("/")) {
+            throw new IllegalArgumentException("'" + redact(url) + "' names the Unix-domain socket folder " + host
+                    + "; dbbackup's built-in client connects over TCP: use host=127.0.0.1 (or the server's name) and its port");
+        }
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("'" + redact(url) + "' has no host (psql would use the local Unix-domain socket; dbbackup"
+                    + " connects over TCP)" + example);
+        }
+        if (database == null || database.isEmpty()) {
+            throw new IllegalArgumentException("'" + redact(url) + "' names no database" + example);
+        }
+        int port = 5432;
+        if (portText != null && !portText.isEmpty()) {
+            try {
+                port = Integer.parseInt(portText);
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("'" + redact(url) + "' has port '" + portText + "'; a port is a number from 1 to 65535"
+                        + example);
+            }
+        }
         return new DatabaseUrl(Kind.POSTGRESQL, url, null, host, port, database, user, password, Map.copyOf(params));
     }
 
-    /** Replaces the password of any URL-like string with ***. */
+    /** Decodes %XX sequences only (libpq: '+' is a plus sign); a malformed sequence is an error that prints no secret. */
+    private static String percentDecode(String text, String shownUrl) {
+        if (text.indexOf('%') < 0) {
+            return text;
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '%') {
+                int value;
+                try {
+                    value = Integer.parseInt(text.substring(i + 1, i + 3), 16);
+                } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                    throw new IllegalArgumentException("has a '%' that is not followed by two hex digits"
+                            + (shownUrl == null ? "" : " in '" + shownUrl + "'") + "; write a literal % as %25");
+                }
+                bytes.write(value);
+                i += 2;
+            } else {
+                byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                if (Character.isHighSurrogate(c) && i + 1 < text.length()) {
+                    encoded = text.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
+                    i++;
+                }
+                bytes.write(encoded, 0, encoded.length);
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Hides secrets in any text: first every secret value this run knows (by value, see {@link dev.dbbackup.config.Secrets}),
+     * then, for URLs it has not parsed, everything between "://" and the last '@' of a URL-like word, and password= values.
+     */
     public static String redact(String url) {
         if (url == null) {
             return null;
         }
-        return url.replaceAll("(://[^:/@\\s]*:)[^@\\s]*@", "$1***@")
+        return dev.dbbackup.config.Secrets.scrub(url)
+                .replaceAll("(://[^:/@\\s]*:)\\S*@", "$1***@")
                 .replaceAll("(?i)(password=)[^&\\s]*", "$1***");
     }
 
@@ -157,7 +260,32 @@ public final class DatabaseUrl {
         return new DatabaseUrl(kind, raw, sqlitePath, host, port, database, user, newPassword, parameters);
     }
 
-    public String redacted() { return redact(raw); }
+    /** The URL as printed: rebuilt from its parsed parts, with the password (however it is spelt) as ***. */
+    public String redacted() {
+        if (kind == Kind.SQLITE) {
+            return raw;
+        }
+        StringBuilder printed = new StringBuilder(raw.substring(0, raw.indexOf("://") + 3));
+        if (user != null) {
+            printed.append(user).append(password != null ? ":***" : "").append('@');
+        }
+        printed.append(host.contains(":") ? "[" + host + "]" : host);
+        if (port != 5432 || raw.matches("(?s).*://[^/?]*:5432([/?].*)?")) {
+            printed.append(':').append(port);
+        }
+        printed.append('/').append(database);
+        if (!parameters.isEmpty()) {
+            StringBuilder query = new StringBuilder();
+            parameters.forEach((key, value) -> query.append(query.isEmpty() ? "?" : "&").append(key).append('=')
+                    .append(isSecretParameter(key) ? "***" : value));
+            printed.append(query);
+        }
+        return printed.toString();
+    }
+
+    private static boolean isSecretParameter(String key) {
+        return dev.dbbackup.config.Secrets.isSecretSetting(key);
+    }
 
     @Override
     public String toString() { return redacted(); }

@@ -2,6 +2,7 @@ package dev.dbbackup.metrics;
 
 import dev.dbbackup.config.Settings;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
+import dev.dbbackup.storage.local.PrivateFiles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -11,10 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,23 +54,12 @@ public class MetricsExport {
 
     static void writeTextfile(Path file, String text) {
         Path target = file.toAbsolutePath();
-        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try {
-            Files.createDirectories(target.getParent());
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            PrivateFiles.createDirectories(target.getParent());
+            PrivateFiles.replace(target, text.getBytes(StandardCharsets.UTF_8));
             LOG.debugf("metrics written to %s", target);
         } catch (IOException e) {
-            LOG.warnf("could not write the metrics file %s: %s (the run itself is unaffected)", target, e.toString());
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // nothing more to do
-            }
+            LOG.warnf("could not write the metrics file %s: %s (the run itself is unaffected)", target, e.getMessage());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.dbbackup.metrics;
 import dev.dbbackup.config.Settings;
 import dev.dbbackup.operation.BackupOperation;
 import dev.dbbackup.operation.OperationObserver;
+import dev.dbbackup.storage.local.PrivateFiles;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -56,17 +56,8 @@ public class SizeHistory implements OperationObserver {
     static void append(Path file, Row row) throws IOException {
         String line = row.timestamp() + "," + row.database() + "," + row.type() + "," + row.bytes() + ","
                 + String.format(Locale.ROOT, "%.1f", row.durationSeconds()) + "\n";
-        boolean isNew = !Files.exists(file);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                StandardOpenOption.WRITE)) {
-            if (isNew) {
-                try {
-                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException e) {
-                    // not a POSIX file system
-                }
-            }
-            String text = (isNew && channel.size() == 0 ? HEADER + "\n" : "") + line;
+        try (FileChannel channel = PrivateFiles.openOrCreate(file, PrivateFiles.Owner.OURS, StandardOpenOption.APPEND)) {
+            String text = (channel.size() == 0 ? HEADER + "\n" : "") + line;
             ByteBuffer buffer = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
             while (buffer.hasRemaining()) {
                 channel.write(buffer);

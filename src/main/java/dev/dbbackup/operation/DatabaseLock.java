@@ -5,6 +5,7 @@ import dev.dbbackup.engine.DatabaseLockedException;
 import dev.dbbackup.engine.DatabaseUrl;
 import dev.dbbackup.engine.EngineException;
 import dev.dbbackup.engine.HeldLock;
+import dev.dbbackup.engine.LockFileException;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,6 +33,9 @@ final class DatabaseLock implements AutoCloseable {
             throw new DbBackupException(ExitCode.LOCK_HELD, "database " + database.redacted() + " is in use by another dbbackup run: "
                     + e.holder(), "wait for that run to finish (runs with another BACKUP_DIR or on another host count too);"
                     + " a lock left by a killed run is released automatically");
+        } catch (LockFileException e) {
+            throw new DbBackupException(ExitCode.FAILURE, e.getMessage(),
+                    "fix or remove that file in the database's folder (dbbackup creates it itself while a run holds the lock); nothing was written", e);
         } catch (EngineException e) {
             throw new DatabaseUnreachableException("cannot lock database " + database.redacted() + ": " + e.getMessage(),
                     "check DATABASE_URL, the server and the credentials; nothing was written", e);

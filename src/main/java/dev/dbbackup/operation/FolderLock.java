@@ -2,6 +2,7 @@ package dev.dbbackup.operation;
 
 import dev.dbbackup.config.Settings;
 import dev.dbbackup.storage.local.DirectoryLock;
+import dev.dbbackup.storage.local.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.jboss.logging.Logger;
@@ -24,6 +25,9 @@ final class FolderLock {
         } catch (DirectoryLock.HeldException e) {
             throw new DbBackupException(ExitCode.LOCK_HELD, "backup folder " + folder + " is in use by another dbbackup run: " + e.getMessage(),
                     "wait for that run to finish; a lock left by a killed run is released automatically");
+        } catch (PrivateFiles.UnsafeFileException e) {
+            throw new DbBackupException(ExitCode.FAILURE, "cannot lock backup folder " + folder + ": " + e.getMessage(),
+                    "remove " + e.getFile() + " (dbbackup creates its lock file itself); check who else can write to " + folder, e);
         } catch (IOException e) {
             throw new DbBackupException(ExitCode.FAILURE, "cannot lock backup folder " + folder + ": " + e.getMessage(),
                     "check that BACKUP_DIR is writable", e);

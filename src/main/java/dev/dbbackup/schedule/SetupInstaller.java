@@ -20,16 +20,14 @@ public final class SetupInstaller {
     public static List<Path> write(List<SetupFiles.SetupFile> files, Path dir, boolean force) {
         List<Path> written = new ArrayList<>();
         try {
-            Files.createDirectories(dir);
+            dev.dbbackup.storage.local.PrivateFiles.createDirectories(dir);
             for (SetupFiles.SetupFile file : files) {
                 Path target = dir.resolve(file.name());
                 if (Files.exists(target) && !force && !Files.readString(target, StandardCharsets.UTF_8).equals(file.content())) {
                     throw new DbBackupException(ExitCode.FAILURE, target + " exists with other content",
                             "compare it with 'dbbackup install' (without --write), then add --force to replace it");
                 }
-                Path temp = target.resolveSibling("." + file.name() + ".tmp");
-                Files.writeString(temp, file.content(), StandardCharsets.UTF_8);
-                Files.move(temp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                dev.dbbackup.storage.local.PrivateFiles.replace(target, file.content().getBytes(StandardCharsets.UTF_8));
                 written.add(target);
             }
         } catch (IOException e) {

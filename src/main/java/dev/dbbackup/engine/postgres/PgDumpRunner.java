@@ -153,7 +153,8 @@ final class PgDumpRunner {
     }
 
     private void environment(Map<String, String> env) {
-        env.keySet().removeIf(k -> k.startsWith("PG"));
+        env.keySet().removeIf(k -> k.startsWith("PG") || k.startsWith("DATABASE_") || k.startsWith("BACKUP_") || k.startsWith("DBBACKUP_")
+                || k.startsWith("AWS_")); // pg_dump needs none of dbbackup's settings, passphrases and keys among them
         env.put("PGHOST", source.host());
         env.put("PGPORT", Integer.toString(source.port()));
         env.put("PGDATABASE", source.database());

@@ -5,6 +5,8 @@ import dev.dbbackup.engine.EngineException;
 import dev.dbbackup.engine.RestoreOptions;
 import dev.dbbackup.engine.RestoreSession;
 import org.postgresql.PGConnection;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 
@@ -33,10 +35,7 @@ final class PostgresRestoreSession implements RestoreSession {
 
     private static final Pattern COPY_FROM_STDIN = Pattern.compile("(?is)^COPY\\s.*\\sFROM\\s+STDIN\\b.*");
     private static final Pattern SET_STATEMENT = Pattern.compile("(?is)^SET\\s+(SESSION\\s+)?([a-z_.]+)\\s*(=|TO)\\s*(.*)$");
-    private static final Pattern TRANSACTION_CONTROL = Pattern.compile(
-            "(?is)^(BEGIN|START\\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT)(\\s+(WORK|TRANSACTION))?\\s*$");
     private static final Pattern CREATE_DATABASE = Pattern.compile("(?is)^CREATE\\s+DATABASE\\b.*");
-    private static final Pattern SAVEPOINT = Pattern.compile("(?is)^SAVEPOINT\\b.*");
     private static final Pattern DECLARE_CURSOR = Pattern.compile("(?is)^DECLARE\\b.*");
     private static final String IDENTIFIER = "(?:\"(?:[^\"]|\"\")++\"|[A-Za-z_\\x{80}-\\x{10FFFF}][A-Za-z0-9_$\\x{80}-\\x{10FFFF}]*+)";
     /**
@@ -77,6 +76,10 @@ final class PostgresRestoreSession implements RestoreSession {
     /** Tables (pg_class oids) in the target before the restore began: never loaded frozen. */
     private Set<Long> tablesBefore;
     private final List<String> frozenTables = new ArrayList<>();
+    /** False once a statement was seen to end the restore's transaction: then "unchanged" is never claimed. */
+    private boolean transactionIntact = true;
+    /** The restore transaction's id, taken at the start: a different one at the commit means the dump committed part of it. */
+    private long transactionId = -1;
 
     PostgresRestoreSession(DatabaseUrl target, RestoreOptions options) throws EngineException {
         this.target = target;
@@ -104,6 +107,7 @@ final class PostgresRestoreSession implements RestoreSession {
         if (options.singleTransaction() && tablesBefore == null) {
             tablesBefore = existingTables();
             freezeAllowed = true;
+            transactionId = currentTransactionId();
         }
         if (options.clean()) {
             new PostgresCleaner(connection, target).clean(reader.leadingComments());
@@ -122,14 +126,20 @@ final class PostgresRestoreSession implements RestoreSession {
         if (sql.isEmpty()) {
             return;
         }
-        if (TRANSACTION_CONTROL.matcher(sql).matches()) {
-            String verb = sql.split("\\s+")[0].toUpperCase(Locale.ROOT);
-            if (verb.equals("ROLLBACK") || verb.equals("ABORT")) {
-                throw new EngineException("the dump rolls back its own transaction at line " + item.line()
-                        + "; restore it with psql instead");
+        switch (TransactionControl.of(sql)) {
+            case ROLLBACK -> throw refused(item, "rolls back its own transaction");
+            case REFUSED -> throw refused(item, "ends or hands on the transaction in a way no dump does");
+            case BOUNDARY -> {
+                if (options.singleTransaction()) {
+                    return; // The whole restore is already one transaction: the dump's own BEGIN/COMMIT are not run.
+                }
             }
-            if (options.singleTransaction()) {
-                return; // The whole restore is already one transaction.
+            case SUBTRANSACTION -> {
+                savepointsUsed = true;
+                freezeAllowed = false;
+            }
+            case NONE -> {
+                // an ordinary statement
             }
         }
         if (CREATE_DATABASE.matcher(sql).matches()) {
@@ -148,10 +158,6 @@ final class PostgresRestoreSession implements RestoreSession {
                 reader.standardConformingStrings(value.equals("on") || value.equals("true") || value.equals("1"));
             }
         }
-        if (SAVEPOINT.matcher(sql).matches()) {
-            savepointsUsed = true;
-            freezeAllowed = false;
-        }
         if (DECLARE_CURSOR.matcher(sql).matches()) {
             freezeAllowed = false;
         }
@@ -159,10 +165,10 @@ final class PostgresRestoreSession implements RestoreSession {
             copyIn(sql, item.line(), reader);
             return;
         }
-        execute(sql, item.line());
+        execute(sql, item.line(), reader);
     }
 
-    private void execute(String sql, long line) throws EngineException {
+    private void execute(String sql, long line, SqlScriptReader reader) throws EngineException {
         try (Statement s = connection.createStatement()) {
             s.setEscapeProcessing(false);
             s.execute(sql);
@@ -170,6 +176,32 @@ final class PostgresRestoreSession implements RestoreSession {
         } catch (SQLException e) {
             throw failure(sql, line, e);
         }
+        BaseConnection server = server();
+        // Read the rest as the server and the driver do, however the statement changed the setting (SET, set_config, ...).
+        reader.standardConformingStrings(server.getStandardConformingStrings());
+        if (options.singleTransaction() && server.getTransactionState() == TransactionState.IDLE) {
+            transactionIntact = false;
+            throw new EngineException("the statement at line " + line + " (" + firstLine(sql) + ") ended the restore's transaction;"
+                    + " what the restore ran before it may be committed: check '" + target.database() + "' and restore again"
+                    + " from a trusted file");
+        }
+    }
+
+    private BaseConnection server() throws EngineException {
+        try {
+            return connection.unwrap(BaseConnection.class);
+        } catch (SQLException e) {
+            throw new EngineException("the PostgreSQL driver connection is not what the restore expects: " + e.getMessage(), e);
+        }
+    }
+
+    /** A statement the restore will not run; nothing from it on runs, and in one transaction nothing before it is kept. */
+    private EngineException refused(SqlScriptReader.Item item, String what) {
+        String effect = options.singleTransaction() && transactionIntact
+                ? "; the file is refused and nothing of it is restored: the target is unchanged"
+                : "; the statements before it were already committed one by one";
+        return new EngineException("the dump " + what + " at line " + item.line() + " (" + firstLine(item.text()) + ")" + effect
+                + "; if you trust the file, run it with psql", null);
     }
 
     private void copyIn(String sql, long line, SqlScriptReader reader) throws IOException, EngineException {
@@ -203,6 +235,15 @@ final class PostgresRestoreSession implements RestoreSession {
                 // the copy failed already; report the first error
             }
             throw failure(sql, line, e);
+        }
+    }
+
+    private long currentTransactionId() throws EngineException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_catalog.txid_current()")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new EngineException("starting the restore transaction in '" + target.database() + "' failed: " + PostgresErrors.describe(e), e);
         }
     }
 
@@ -317,7 +358,7 @@ final class PostgresRestoreSession implements RestoreSession {
         if ("42704".equals(e.getSQLState()) && message.contains("role")) {
             hint = "; the dump names roles the target server lacks: create them, or back up with --no-owner --no-privileges";
         }
-        String effect = options.singleTransaction() ? "; nothing was restored, the target is unchanged" : "";
+        String effect = options.singleTransaction() && transactionIntact ? "; nothing was restored, the target is unchanged" : "";
         return new EngineException("restore into '" + target.database() + "' failed at line " + line + " ("
                 + firstLine(sql) + "): " + message + hint + effect, e);
     }
@@ -421,6 +462,11 @@ final class PostgresRestoreSession implements RestoreSession {
     @Override
     public RestoreCommit commit() throws EngineException {
         if (options.singleTransaction()) {
+            if (transactionId >= 0 && currentTransactionId() != transactionId) {
+                transactionIntact = false;
+                throw new EngineException("the dump ended the restore's transaction and started another one: part of it may be"
+                        + " committed already; check '" + target.database() + "' and restore again from a trusted file");
+            }
             try {
                 connection.commit();
             } catch (SQLException e) {

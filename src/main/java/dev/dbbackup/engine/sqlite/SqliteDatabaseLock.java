@@ -4,6 +4,8 @@ import dev.dbbackup.engine.DatabaseLockedException;
 import dev.dbbackup.engine.EngineException;
 import dev.dbbackup.engine.HeldLock;
 import dev.dbbackup.storage.local.DirectoryLock;
+import dev.dbbackup.storage.local.PrivateFiles;
+import dev.dbbackup.engine.LockFileException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -49,13 +51,20 @@ final class SqliteDatabaseLock implements HeldLock {
                         + " dbbackup on this database write to it (same user or group, chmod g+w)", e);
             }
             return withoutLock(file, "permission denied");
+        } catch (PrivateFiles.UnsafeFileException e) {
+            throw new LockFileException("cannot lock " + database + ": " + e.getMessage(), e);
         } catch (FileSystemException e) {
-            if (e.getReason() != null && e.getReason().contains("Read-only")) {
+            String reason = e.getReason() == null ? "" : e.getReason();
+            if (reason.contains("Read-only")) {
                 return withoutLock(file, "read-only file system");
             }
-            throw new EngineException("cannot lock " + database + " through " + file + ": " + e.getMessage(), e);
+            if (reason.contains("No space left") || reason.contains("quota")) {
+                // A full disk: this run cannot restore there either, so it only reads (see withoutLock).
+                return withoutLock(file, reason.toLowerCase(java.util.Locale.ROOT));
+            }
+            throw new LockFileException("cannot lock " + database + " through " + file + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new EngineException("cannot lock " + database + " through " + file + ": " + e.getMessage(), e);
+            throw new LockFileException("cannot lock " + database + " through " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -111,10 +111,8 @@ public final class SqliteRestoreSession implements RestoreSession {
             randomSource.nextBytes(random);
             Path temp = folder.resolve("." + name + ".restore-" + HexFormat.of().formatHex(random));
             try {
-                if (folder.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                    return Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                }
-                return Files.createFile(temp);
+                dev.dbbackup.storage.local.PrivateFiles.createNew(temp).close();
+                return temp;
             } catch (FileAlreadyExistsException e) {
                 if (attempt > 10) {
                     throw new EngineException("cannot create a restore file in " + folder + ": names keep colliding", e);

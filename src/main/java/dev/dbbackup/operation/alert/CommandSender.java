@@ -55,7 +55,12 @@ final class CommandSender {
         }
     }
 
+    /** The only variables of dbbackup's own environment the alert command inherits: no DATABASE_URL, passphrase or token. */
+    static final java.util.Set<String> INHERITED = java.util.Set.of("PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE",
+            "TZ", "TMPDIR", "TERM");
+
     static void environment(Map<String, String> env, AlertEvent event) {
+        env.keySet().removeIf(name -> !INHERITED.contains(name) && !name.startsWith("LC_"));
         env.put("DBBACKUP_EVENT", event.kind().word());
         env.put("DBBACKUP_DATABASE", event.database());
         env.put("DBBACKUP_HOST", event.host());

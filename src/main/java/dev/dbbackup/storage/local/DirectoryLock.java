@@ -66,7 +66,8 @@ public final class DirectoryLock implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             // Only a lock file that is removed again needs its identity checked (two stats, no second descriptor).
             Object opened = removeOnRelease ? fileKey(file) : NO_KEY;
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            // Never through a link, never a second name of another file; another user's lock file is fine (shared by design).
+            FileChannel channel = PrivateFiles.openOrCreate(file, PrivateFiles.Owner.ANY, StandardOpenOption.READ);
             if (opened == null) {
                 opened = fileKey(file); // created by this open (or by a run just before it)
             }
@@ -92,11 +93,27 @@ public final class DirectoryLock implements AutoCloseable {
                 continue;
             }
             String previous = describeHolder(channel);
+            recordHolder(channel, command);
+            return new DirectoryLock(channel, lock, previous.isEmpty() ? Optional.empty() : Optional.of(previous), remove ? file : null);
+        }
+    }
+
+    /**
+     * Writes who holds the lock, for the message of a blocked run. Best effort: the lock itself is the operating system's and
+     * needs no free space, so a full disk (where {@code prune} must still work) leaves the file empty and the lock held.
+     */
+    private static void recordHolder(FileChannel channel, String command) {
+        String me = "pid " + ProcessHandle.current().pid() + " on " + hostName() + " since " + Instant.now() + " (" + command + ")";
+        try {
             channel.truncate(0);
-            String me = "pid " + ProcessHandle.current().pid() + " on " + hostName() + " since " + Instant.now() + " (" + command + ")";
             channel.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
             channel.force(false);
-            return new DirectoryLock(channel, lock, previous.isEmpty() ? Optional.empty() : Optional.of(previous), remove ? file : null);
+        } catch (IOException e) {
+            try {
+                channel.truncate(0); // no half-written holder
+            } catch (IOException ignored) {
+                // nothing was written then
+            }
         }
     }
 
@@ -135,7 +152,11 @@ public final class DirectoryLock implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            channel.truncate(0);
+            try {
+                channel.truncate(0);
+            } catch (IOException ignored) {
+                // the text is only a hint; the lock is released below either way
+            }
             if (removeOnRelease != null) {
                 // Still holding the lock: a run waiting on this file finds it gone and starts again on a new one.
                 java.nio.file.Files.deleteIfExists(removeOnRelease);

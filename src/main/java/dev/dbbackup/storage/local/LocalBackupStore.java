@@ -33,8 +33,6 @@ public final class LocalBackupStore implements BackupStore {
     /** Prefix of temporary files; never matches a backup name, and leftovers are cleaned by {@link #removeStaleTemporaries}. */
     public static final String TEMP_PREFIX = ".dbbackup-tmp-";
 
-    private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
 
     private final Path root;
 
@@ -56,30 +54,14 @@ public final class LocalBackupStore implements BackupStore {
 
     /** Creates the folder (and parents) with mode 0700; fails clearly when it cannot. */
     public void ensureDirectory(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            return;
-        }
-        Path parent = dir.getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            ensureDirectory(parent);
-        }
-        try {
-            Files.createDirectory(dir);
-        } catch (FileAlreadyExistsException e) {
-            if (!Files.isDirectory(dir)) {
-                throw e;
-            }
-            return;
-        }
-        setMode(dir, DIR_MODE);
+        PrivateFiles.createDirectories(dir);
     }
 
     @Override
     public PendingObject create() throws IOException {
         ensureDirectory(root);
         Path temp = root.resolve(TEMP_PREFIX + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
-        FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        setMode(temp, FILE_MODE);
+        FileChannel channel = PrivateFiles.createNew(temp);
         return new LocalPendingObject(temp, channel);
     }
 
@@ -195,8 +177,7 @@ public final class LocalBackupStore implements BackupStore {
         ensureDirectory(target.getParent());
         Path temp = target.resolveSibling(TEMP_PREFIX + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                setMode(temp, FILE_MODE);
+            try (FileChannel channel = PrivateFiles.createNew(temp)) {
                 channel.write(java.nio.ByteBuffer.wrap(content));
                 channel.force(true);
             }
@@ -251,14 +232,6 @@ public final class LocalBackupStore implements BackupStore {
             }
         }
         return removed;
-    }
-
-    private static void setMode(Path path, Set<PosixFilePermission> mode) throws IOException {
-        try {
-            Files.setPosixFilePermissions(path, mode);
-        } catch (UnsupportedOperationException ignored) {
-            // Not a POSIX file system (e.g. a Windows share): its own ACLs apply.
-        }
     }
 
     private static void syncDirectory(Path dir) {
