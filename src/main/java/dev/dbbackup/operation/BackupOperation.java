@@ -305,6 +305,11 @@ public class BackupOperation {
             throw new ConfigException("DATABASE_URL " + source.redacted() + " names a database that does not exist",
                     "set --database-url or DATABASE_URL to the database to back up");
         }
+        if (state.isUnreadable()) {
+            throw new DbBackupException(ExitCode.FAILURE, "the database " + source.redacted() + " cannot be read: " + state.unreadable(),
+                    "it is damaged; no backup was written and earlier backups are untouched; recover it with 'dbbackup restore latest"
+                            + " --clean --yes' (the damaged file is kept beside it)");
+        }
     }
 
     private static List<CatalogEntry> entriesOrEmpty(BackupCatalog catalog) {
