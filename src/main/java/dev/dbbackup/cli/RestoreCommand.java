@@ -60,6 +60,11 @@ public class RestoreCommand implements Callable<Integer> {
             + " content (when that backup cannot be taken, e.g. the target cannot be dumped); a warning says so.")
     boolean noSafetyBackup;
 
+    @Option(names = "--from-database", paramLabel = "DATABASE", description = "The database the backup is of, when it is not the"
+            + " target (its name or identity, as 'dbbackup list' shows it): 'latest' is that database's newest backup, and a"
+            + " target that holds data may be replaced with it.")
+    String fromDatabase;
+
     @Inject
     RestoreOperation restore;
 
@@ -67,7 +72,7 @@ public class RestoreCommand implements Callable<Integer> {
     public Integer call() {
         Settings settings = common.settings(decryption.flags());
         RestoreOperation.RestoreReport report = restore.run(settings,
-                new RestoreOperation.RestoreRequest(backup, dryRun, yes, clean, force, store.choice(), noSafetyBackup), new TerminalConfirmation());
+                new RestoreOperation.RestoreRequest(backup, dryRun, yes, clean, force, store.choice(), noSafetyBackup, fromDatabase), new TerminalConfirmation());
         PrintWriter out = spec.commandLine().getOut();
         if (report.dryRun()) {
             out.println("dry run: " + report.backupLocation() + " passed validation");

@@ -3,6 +3,7 @@ package dev.dbbackup.operation;
 import dev.dbbackup.catalog.BackupCatalog;
 import dev.dbbackup.catalog.BackupManifest;
 import dev.dbbackup.catalog.CatalogEntry;
+import dev.dbbackup.catalog.DatabaseScope;
 import dev.dbbackup.config.Settings;
 import dev.dbbackup.engine.CreatedDatabase;
 import dev.dbbackup.engine.DatabaseCreationRefusedException;
@@ -49,16 +50,20 @@ public class RestoreOperation {
     List<OperationObserver> observers;
 
     /** @param store where 'latest' is looked for */
-    /** @param noSafetyBackup replace a non-empty target without taking a safety backup of it first (a warning says so) */
+    /**
+     * @param noSafetyBackup replace a non-empty target without taking a safety backup of it first (a warning says so)
+     * @param fromDatabase   the database the backup is of, when it is not the target (identity or name, as 'list' shows it):
+     *                       picks 'latest' among that database's backups and allows replacing the target with them
+     */
     public record RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force, StoreChoice store,
-                                 boolean noSafetyBackup) {
+                                 boolean noSafetyBackup, String fromDatabase) {
 
         public RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force, StoreChoice store) {
-            this(backup, dryRun, yes, clean, force, store, false);
+            this(backup, dryRun, yes, clean, force, store, false, null);
         }
 
         public RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force) {
-            this(backup, dryRun, yes, clean, force, StoreChoice.LOCAL, false);
+            this(backup, dryRun, yes, clean, force, StoreChoice.LOCAL, false, null);
         }
     }
 
@@ -68,7 +73,7 @@ public class RestoreOperation {
 
     public RestoreReport run(Settings settings, RestoreRequest request, Confirmation confirmation) {
         long startNanos = System.nanoTime();
-        BackupLocator.Located located = BackupLocator.locate(settings, request.backup(), true, request.store());
+        BackupLocator.Located located = BackupLocator.locate(settings, request.backup(), true, request.store(), request.fromDatabase());
         BackupCatalog catalog = located.catalog();
         CatalogEntry entry = located.entry();
         String location = catalog.store().locate(entry.key());
@@ -95,6 +100,7 @@ public class RestoreOperation {
         }
 
         TargetState before = inspect(engine, target);
+        requireSameDatabase(request, location, target, manifest, before, notes);
         if (before.isUnreadable() && !request.clean()) {
             throw new DbBackupException(ExitCode.TARGET_NOT_EMPTY, "the restore target " + target.database() + " cannot be read as a "
                     + engine.name() + " database (" + before.unreadable() + "); refusing to replace it without --clean",
@@ -310,6 +316,34 @@ public class RestoreOperation {
         }
         LOG.warnf("the restore target %s %s; it is kept byte-for-byte at %s", target.redacted(), why, kept.get());
         return kept.get();
+    }
+
+    /**
+     * A backup of another database never replaces a target implicitly: into a target that holds data it needs
+     * --from-database naming the backup's database. Into a new or empty target (a recovery file, staging, a new machine)
+     * it goes ahead with a note.
+     */
+    private static void requireSameDatabase(RestoreRequest request, String location, DatabaseUrl target, Optional<BackupManifest> manifest,
+                                            TargetState before, List<String> notes) {
+        DatabaseScope targetDatabase = ConfiguredDatabase.of(target);
+        if (manifest.isEmpty() || manifest.get().database() == null || targetDatabase.owns(manifest.get())) {
+            return;
+        }
+        BackupManifest m = manifest.get();
+        String of = m.database() + (m.databaseId() == null ? "" : " (" + m.databaseId() + ")");
+        String from = request.fromDatabase();
+        if (from != null && !from.equals(m.database()) && !from.equals(m.databaseId())) {
+            throw new DbBackupException(ExitCode.USAGE, "backup " + location + " is of database " + of + ", not of --from-database " + from,
+                    "check the file, or give --from-database " + m.database() + "; nothing was changed");
+        }
+        if (from == null && before.exists() && !before.isEmpty()) {
+            throw new DbBackupException(ExitCode.USAGE, "backup " + location + " is of database " + of + ", not of the restore target "
+                    + target.database() + " (" + targetDatabase.id() + "); refusing to replace " + target.database()
+                    + " with another database's data",
+                    "check DATABASE_URL / --database-url; to restore it into " + target.database() + " all the same, add --from-database "
+                            + m.database() + "; nothing was changed");
+        }
+        notes.add("the backup is of database " + of + ", restored into " + target.database() + " (" + targetDatabase.id() + ")");
     }
 
     private static final String DAMAGED_SUFFIX = ".corrupted-";
