@@ -29,9 +29,19 @@ public record BackupManifest(
         Map<String, Long> tables,
         long totalRows,
         Verification verification,
-        Verification testRestore) {
+        Verification testRestore,
+        String databaseId) {
 
     public static final int FORMAT_VERSION = 1;
+
+    /** A manifest of a version before database identities ({@code databaseId} was added without a format change). */
+    public BackupManifest(int formatVersion, String tool, String engine, String serverVersion, String database, String source, String type,
+                          String file, String startedAt, String finishedAt, double durationSeconds, Sizes plain, Sizes stored,
+                          String compression, Encryption encryption, Map<String, Long> tables, long totalRows, Verification verification,
+                          Verification testRestore) {
+        this(formatVersion, tool, engine, serverVersion, database, source, type, file, startedAt, finishedAt, durationSeconds, plain, stored,
+                compression, encryption, tables, totalRows, verification, testRestore, null);
+    }
 
     @RegisterForReflection
     public record Sizes(long bytes, String sha256) {
@@ -67,11 +77,11 @@ public record BackupManifest(
 
     public BackupManifest withVerification(Verification newVerification) {
         return new BackupManifest(formatVersion, tool, engine, serverVersion, database, source, type, file, startedAt,
-                finishedAt, durationSeconds, plain, stored, compression, encryption, tables, totalRows, newVerification, testRestore);
+                finishedAt, durationSeconds, plain, stored, compression, encryption, tables, totalRows, newVerification, testRestore, databaseId);
     }
 
     public BackupManifest withTestRestore(Verification newTestRestore) {
         return new BackupManifest(formatVersion, tool, engine, serverVersion, database, source, type, file, startedAt,
-                finishedAt, durationSeconds, plain, stored, compression, encryption, tables, totalRows, verification, newTestRestore);
+                finishedAt, durationSeconds, plain, stored, compression, encryption, tables, totalRows, verification, newTestRestore, databaseId);
     }
 }

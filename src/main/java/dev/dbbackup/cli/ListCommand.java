@@ -67,7 +67,13 @@ public class ListCommand implements Callable<Integer> {
         }
         String header = "%-8s %-19s %10s %-20s %-40s %-10s %s";
         out.println(String.format(header, "TYPE", "CREATED (" + settings.zone().getId() + ")", "SIZE", "STATE", "KEPT BY", "ENCRYPTION", "FILE"));
+        boolean several = rows.stream().map(ListOperation.ListedBackup::database).distinct().count() > 1;
+        String database = null;
         for (ListOperation.ListedBackup row : rows) {
+            if (several && !java.util.Objects.equals(database, row.database())) {
+                database = row.database();
+                out.println("DATABASE " + database);
+            }
             String keptBy = row.keep() ? String.join(", ", row.keptBy()) : "deleted at next prune";
             out.println(String.format(header, row.type(), Format.time(Instant.parse(row.created()), settings.zone()),
                     Format.bytes(row.size()), row.state(), keptBy, row.encryptionWord(), row.file()));

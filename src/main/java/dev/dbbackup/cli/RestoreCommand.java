@@ -56,6 +56,15 @@ public class RestoreCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Restore even a backup file that other users could have written to.")
     boolean force;
 
+    @Option(names = "--no-safety-backup", description = "With --clean: replace the target without a safety backup of its current"
+            + " content (when that backup cannot be taken, e.g. the target cannot be dumped); a warning says so.")
+    boolean noSafetyBackup;
+
+    @Option(names = "--from-database", paramLabel = "DATABASE", description = "The database the backup is of, when it is not the"
+            + " target (its name or identity, as 'dbbackup list' shows it): 'latest' is that database's newest backup, and a"
+            + " target that holds data may be replaced with it.")
+    String fromDatabase;
+
     @Inject
     RestoreOperation restore;
 
@@ -63,13 +72,15 @@ public class RestoreCommand implements Callable<Integer> {
     public Integer call() {
         Settings settings = common.settings(decryption.flags());
         RestoreOperation.RestoreReport report = restore.run(settings,
-                new RestoreOperation.RestoreRequest(backup, dryRun, yes, clean, force, store.choice()), new TerminalConfirmation());
+                new RestoreOperation.RestoreRequest(backup, dryRun, yes, clean, force, store.choice(), noSafetyBackup, fromDatabase), new TerminalConfirmation());
         PrintWriter out = spec.commandLine().getOut();
         if (report.dryRun()) {
             out.println("dry run: " + report.backupLocation() + " passed validation");
             out.println("dry run: would restore " + report.tables() + " tables, " + report.rows() + " rows into "
                     + report.targetBefore().description());
-            if (!report.targetBefore().isEmpty()) {
+            if (report.targetBefore().isUnreadable()) {
+                out.println("dry run: the target cannot be read; would keep it byte-for-byte beside it, then replace it");
+            } else if (!report.targetBefore().isEmpty() && !noSafetyBackup) {
                 out.println("dry run: would take a safety backup first and keep the current database");
             }
         } else {

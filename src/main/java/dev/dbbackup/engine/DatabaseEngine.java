@@ -61,4 +61,13 @@ public interface DatabaseEngine {
     default HeldLock lockDatabase(DatabaseUrl url, String purpose) throws EngineException {
         return HeldLock.NONE;
     }
+
+    /**
+     * Keeps the target's current content byte-for-byte beside it, under its name plus {@code suffix}, when no safety
+     * dump can be taken (the file is damaged). Returns where it is kept; empty when this engine cannot keep a copy
+     * (PostgreSQL: a server's files are not ours to copy).
+     */
+    default java.util.Optional<String> keepByteCopy(DatabaseUrl target, String suffix) throws EngineException {
+        return java.util.Optional.empty();
+    }
 }

@@ -287,6 +287,33 @@ public final class DatabaseUrl {
         return dev.dbbackup.config.Secrets.isSecretSetting(key);
     }
 
+    /** "sqlite" or "postgresql": the engine name manifests record. */
+    public String engineName() {
+        return kind == Kind.SQLITE ? "sqlite" : "postgresql";
+    }
+
+    /**
+     * Which database this is, whatever the spelling of the URL: {@code postgresql://host:port/database} (no user, no
+     * password, no parameters) or {@code sqlite://<real path>} (links and {@code ./} resolved; for a file that does not
+     * exist yet, its folder's real path). Backups record it so databases sharing a folder stay apart.
+     */
+    public String identity() {
+        if (kind == Kind.POSTGRESQL) {
+            return "postgresql://" + host.toLowerCase(java.util.Locale.ROOT) + ":" + port + "/" + database;
+        }
+        Path absolute = sqlitePath.toAbsolutePath().normalize();
+        try {
+            return "sqlite://" + absolute.toRealPath();
+        } catch (java.io.IOException missing) {
+            Path folder = absolute.getParent();
+            try {
+                return "sqlite://" + (folder == null ? absolute : folder.toRealPath().resolve(absolute.getFileName()));
+            } catch (java.io.IOException noFolder) {
+                return "sqlite://" + absolute;
+            }
+        }
+    }
+
     @Override
     public String toString() { return redacted(); }
 }

@@ -49,9 +49,8 @@ public class BackupMetrics implements OperationObserver {
         DatabaseMeters meters = meters(settings.name());
         BackupCatalog catalog = OffsiteStores.primary(settings);
         try {
-            List<CatalogEntry> entries = catalog.entries();
-            meters.lastSuccess = entries.stream().filter(CatalogEntry::valid).filter(e -> !e.failedVerification()).findFirst()
-                    .map(e -> seconds(e.createdAt())).orElse(0.0);
+            List<CatalogEntry> entries = catalog.entriesOf(dev.dbbackup.operation.ConfiguredDatabase.of(settings));
+            meters.lastSuccess = BackupCatalog.latestGood(entries, settings.clock().instant()).map(e -> seconds(e.createdAt())).orElse(0.0);
             for (BackupType type : BackupType.values()) {
                 meters.files.get(type).count = entries.stream().filter(e -> e.name().type() == type).count();
             }

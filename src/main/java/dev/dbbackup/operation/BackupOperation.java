@@ -113,7 +113,7 @@ public class BackupOperation {
             BackupStore store = offsiteMode == OffsiteSettings.Mode.ONLY ? OffsiteStores.store(settings) : Stores.local(settings);
             RetentionPolicy policy = offsiteMode == OffsiteSettings.Mode.ONLY ? settings.offsite().retention() : settings.retention();
             BackupCatalog catalog = new BackupCatalog(store, settings.zone());
-            List<CatalogEntry> entries = new ArrayList<>(entriesOrEmpty(catalog));
+            List<CatalogEntry> entries = new ArrayList<>(entriesOrEmpty(catalog, ConfiguredDatabase.of(settings)));
             entries.add(0, plannedEntry(name, started));
             List<PruneOperation.PruneItem> plan = prune.plan(entries, catalog, policy, started);
             OffsiteCopy.Result offsite = offsiteMode == OffsiteSettings.Mode.COPY
@@ -191,7 +191,7 @@ public class BackupOperation {
         List<String> deleted = List.of();
         String retentionError = null;
         try {
-            plan = prune.plan(catalog, retention, settings.clock().instant());
+            plan = prune.plan(catalog, ConfiguredDatabase.of(settings), retention, settings.clock().instant());
             deleted = prune.apply(catalog, plan, false).deleted();
         } catch (IOException | DbBackupException e) {
             retentionError = e.getMessage();
@@ -305,11 +305,16 @@ public class BackupOperation {
             throw new ConfigException("DATABASE_URL " + source.redacted() + " names a database that does not exist",
                     "set --database-url or DATABASE_URL to the database to back up");
         }
+        if (state.isUnreadable()) {
+            throw new DbBackupException(ExitCode.FAILURE, "the database " + source.redacted() + " cannot be read: " + state.unreadable(),
+                    "it is damaged; no backup was written and earlier backups are untouched; recover it with 'dbbackup restore latest"
+                            + " --clean --yes' (the damaged file is kept beside it)");
+        }
     }
 
-    private static List<CatalogEntry> entriesOrEmpty(BackupCatalog catalog) {
+    private static List<CatalogEntry> entriesOrEmpty(BackupCatalog catalog, dev.dbbackup.catalog.DatabaseScope database) {
         try {
-            return catalog.entries();
+            return catalog.entriesOf(database);
         } catch (IOException e) {
             return List.of();
         }
@@ -357,6 +362,7 @@ public class BackupOperation {
                 new java.util.TreeMap<>(written.dump().tableRows()),
                 totalRows,
                 null,
-                null);
+                null,
+                settings.databaseUrl().identity());
     }
 }

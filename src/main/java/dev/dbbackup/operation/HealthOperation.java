@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** Is there a good backup younger than the limit (the seed's 26-hour rule)? */
@@ -15,6 +16,9 @@ import java.util.Optional;
 public class HealthOperation {
 
     public static final Duration DEFAULT_MAX_AGE = Duration.ofHours(26);
+
+    /** File names have whole seconds and hosts drift a little: only a backup this far ahead of the clock is suspect. */
+    private static final Duration CLOCK_TOLERANCE = Duration.ofMinutes(5);
 
     /**
      * @param status "UP", or "DOWN" when the newest good backup is older than {@code maxAgeSeconds} or there is none
@@ -32,10 +36,19 @@ public class HealthOperation {
         BackupCatalog catalog = OffsiteStores.primary(settings);
         Instant now = settings.clock().instant();
         try {
-            int count = catalog.entries().size();
-            Optional<CatalogEntry> newest = catalog.latestGood();
+            List<CatalogEntry> entries = catalog.entriesOf(ConfiguredDatabase.of(settings));
+            int count = entries.size();
+            Optional<CatalogEntry> future = entries.stream().filter(e -> e.createdAt().isAfter(now.plus(CLOCK_TOLERANCE))).findFirst();
+            if (future.isPresent()) {
+                long age = Duration.between(future.get().createdAt(), now).toSeconds();
+                return new Health("DOWN", "backup " + future.get().key() + " is dated " + hours(-age) + " in the future (age " + hours(age)
+                        + "): the clock jumped, now or when it was written; check the clock (timedatectl) and the backups ('dbbackup list')",
+                        catalog.store().locate(future.get().key()), future.get().createdAt().toString(), age, maxAge.toSeconds(), count);
+            }
+            Optional<CatalogEntry> newest = BackupCatalog.latestGood(entries, now);
             if (newest.isEmpty()) {
-                return new Health("DOWN", "no good backup in " + catalog.store().describe(), null, null, null, maxAge.toSeconds(), count);
+                return new Health("DOWN", "no good backup of " + settings.databaseUrl().redacted() + " in " + catalog.store().describe(),
+                        null, null, null, maxAge.toSeconds(), count);
             }
             CatalogEntry entry = newest.get();
             long age = Duration.between(entry.createdAt(), now).toSeconds();

@@ -52,7 +52,8 @@ public class OffsiteCopy {
             Pushed pushed = push(local, entry, remote);
             LOG.infof("offsite copy written: %s", pushed.location());
             BackupCatalog remoteCatalog = new BackupCatalog(remote, settings.zone());
-            List<PruneOperation.PruneItem> plan = prune.plan(remoteCatalog, settings.offsite().retention(), settings.clock().instant());
+            List<PruneOperation.PruneItem> plan = prune.plan(remoteCatalog, ConfiguredDatabase.of(settings),
+                    settings.offsite().retention(), settings.clock().instant());
             List<String> deleted = prune.apply(remoteCatalog, plan, false).deleted();
             return new Result(location, pushed, plan, deleted, null);
         } catch (IOException | DbBackupException e) {

@@ -38,7 +38,8 @@ public class PruneOperation {
     }
 
     /**
-     * {@code dbbackup prune}: plans over BACKUP_DIR and deletes what the plan says (under the folder lock).
+     * {@code dbbackup prune}: plans over BACKUP_DIR, each database's backups on their own, and deletes what the plans say
+     * (under the folder lock).
      * {@code keepLast} (the disk-full emergency) replaces the calendar policy with "keep the N newest valid".
      */
     public PruneReport run(Settings settings, boolean dryRun, Integer keepLast) {
@@ -51,9 +52,11 @@ public class PruneOperation {
         RetentionPolicy policy = store == StoreChoice.OFFSITE ? settings.offsite().retention() : settings.retention();
         DirectoryLock lock = dryRun || store == StoreChoice.OFFSITE ? null : FolderLock.hold(settings, "prune");
         try {
-            List<CatalogEntry> entries = catalog.entries();
-            List<PruneItem> items = keepLast == null ? plan(entries, catalog, policy, settings.clock().instant())
-                    : items(entries, RetentionPlanner.keepLast(candidates(entries), keepLast));
+            List<PruneItem> items = new ArrayList<>();
+            for (List<CatalogEntry> entries : catalog.byDatabase(ConfiguredDatabase.of(settings)).values()) {
+                items.addAll(keepLast == null ? plan(entries, catalog, policy, settings.clock().instant())
+                        : items(entries, RetentionPlanner.keepLast(candidates(entries), keepLast)));
+            }
             PruneReport report = apply(catalog, items, dryRun);
             if (!dryRun) {
                 OperationObserver.tell(observers, o -> o.pruned(settings, report));
@@ -69,9 +72,20 @@ public class PruneOperation {
         }
     }
 
-    /** The planner's verdict on every backup in the catalog, newest first. */
-    public List<PruneItem> plan(BackupCatalog catalog, RetentionPolicy policy, Instant now) throws IOException {
-        return plan(catalog.entries(), catalog, policy, now);
+    /** The planner's verdict on every backup of one database in the catalog, newest first; other databases' are not looked at. */
+    public List<PruneItem> plan(BackupCatalog catalog, dev.dbbackup.catalog.DatabaseScope database, RetentionPolicy policy, Instant now)
+            throws IOException {
+        return plan(catalog.entriesOf(database), catalog, policy, now);
+    }
+
+    /** The planner's verdict on every backup in {@code entries}, each database's backups planned on their own. */
+    public List<PruneItem> planEachDatabase(List<CatalogEntry> entries, BackupCatalog catalog, dev.dbbackup.catalog.DatabaseScope configured,
+                                            RetentionPolicy policy, Instant now) {
+        List<PruneItem> items = new ArrayList<>();
+        for (List<CatalogEntry> database : BackupCatalog.byDatabase(entries, configured).values()) {
+            items.addAll(plan(database, catalog, policy, now));
+        }
+        return items;
     }
 
     public List<PruneItem> plan(List<CatalogEntry> entries, BackupCatalog catalog, RetentionPolicy policy, Instant now) {

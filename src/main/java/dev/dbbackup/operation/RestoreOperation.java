@@ -3,6 +3,7 @@ package dev.dbbackup.operation;
 import dev.dbbackup.catalog.BackupCatalog;
 import dev.dbbackup.catalog.BackupManifest;
 import dev.dbbackup.catalog.CatalogEntry;
+import dev.dbbackup.catalog.DatabaseScope;
 import dev.dbbackup.config.Settings;
 import dev.dbbackup.engine.CreatedDatabase;
 import dev.dbbackup.engine.DatabaseCreationRefusedException;
@@ -49,10 +50,20 @@ public class RestoreOperation {
     List<OperationObserver> observers;
 
     /** @param store where 'latest' is looked for */
-    public record RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force, StoreChoice store) {
+    /**
+     * @param noSafetyBackup replace a non-empty target without taking a safety backup of it first (a warning says so)
+     * @param fromDatabase   the database the backup is of, when it is not the target (identity or name, as 'list' shows it):
+     *                       picks 'latest' among that database's backups and allows replacing the target with them
+     */
+    public record RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force, StoreChoice store,
+                                 boolean noSafetyBackup, String fromDatabase) {
+
+        public RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force, StoreChoice store) {
+            this(backup, dryRun, yes, clean, force, store, false, null);
+        }
 
         public RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force) {
-            this(backup, dryRun, yes, clean, force, StoreChoice.LOCAL);
+            this(backup, dryRun, yes, clean, force, StoreChoice.LOCAL, false, null);
         }
     }
 
@@ -62,7 +73,7 @@ public class RestoreOperation {
 
     public RestoreReport run(Settings settings, RestoreRequest request, Confirmation confirmation) {
         long startNanos = System.nanoTime();
-        BackupLocator.Located located = BackupLocator.locate(settings, request.backup(), true, request.store());
+        BackupLocator.Located located = BackupLocator.locate(settings, request.backup(), true, request.store(), request.fromDatabase());
         BackupCatalog catalog = located.catalog();
         CatalogEntry entry = located.entry();
         String location = catalog.store().locate(entry.key());
@@ -89,6 +100,13 @@ public class RestoreOperation {
         }
 
         TargetState before = inspect(engine, target);
+        requireSameDatabase(request, location, target, manifest, before, notes);
+        if (before.isUnreadable() && !request.clean()) {
+            throw new DbBackupException(ExitCode.TARGET_NOT_EMPTY, "the restore target " + target.database() + " cannot be read as a "
+                    + engine.name() + " database (" + before.unreadable() + "); refusing to replace it without --clean",
+                    "pass --clean to replace it (the damaged file is kept byte-for-byte beside it), or restore into a new database"
+                            + " with --database-url; nothing was changed");
+        }
         if (!before.isEmpty() && !request.clean()) {
             throw new DbBackupException(ExitCode.TARGET_NOT_EMPTY, "the restore target " + before.description()
                     + " already holds " + before.tableCount() + " table(s); refusing to restore on top of them",
@@ -109,6 +127,13 @@ public class RestoreOperation {
             if (!before.exists()) {
                 notes.add("dry run: the target does not exist yet; the restore would create it");
             }
+            if (before.isUnreadable()) {
+                notes.add("dry run: the target cannot be read (" + before.unreadable() + "); the restore would keep it byte-for-byte"
+                        + " beside it as " + target.database() + DAMAGED_SUFFIX + "<time> and replace it");
+            }
+            if (request.noSafetyBackup() && !before.isEmpty()) {
+                notes.add("dry run: --no-safety-backup: the current content would be replaced without a safety backup");
+            }
             notes.add("dry run: nothing was written");
             return new RestoreReport(location, target.redacted(), true, before, manifestTables(manifest), manifestRows(manifest),
                     Duration.ofNanos(System.nanoTime() - startNanos), null, null, notes);
@@ -124,7 +149,9 @@ public class RestoreOperation {
         if (!request.yes()) {
             String question = "Restore " + location + " into " + before.description()
                     + (!before.exists() ? " (it will be created)"
-                    : before.isEmpty() ? "" : " (its " + before.tableCount() + " table(s) will be replaced)") + "?";
+                    : before.isUnreadable() ? " (it will be kept byte-for-byte beside it and replaced)"
+                    : before.isEmpty() ? "" : " (its " + before.tableCount() + " table(s) will be replaced"
+                    + (request.noSafetyBackup() ? " WITHOUT a safety backup" : "") + ")") + "?";
             if (!confirmation.confirm(question)) {
                 throw new DbBackupException(ExitCode.NOT_CONFIRMED, "restore cancelled: not confirmed", "nothing was changed");
             }
@@ -208,7 +235,7 @@ public class RestoreOperation {
     private RestoreReport restore(Settings settings, RestoreRequest request, BackupCatalog catalog, CatalogEntry entry, String location,
                                   DatabaseUrl target, DatabaseEngine engine, Optional<BackupManifest> manifest, TargetState before,
                                   List<String> notes, long startNanos, Decryption decryption) {
-        String safety = before.isEmpty() ? null : backups.safetyBackup(settings, engine, target);
+        String safety = before.isEmpty() ? null : protectCurrent(settings, request, engine, target, before, notes);
         LOG.infof("restoring %s into %s", location, target.redacted());
         RestoreExecution.Checked checked;
         String previous;
@@ -236,6 +263,91 @@ public class RestoreOperation {
         LOG.infof("restore finished: %d tables, %d rows in %.1f s", tables, rows, duration.toMillis() / 1000.0);
         return new RestoreReport(location, target.redacted(), false, before, tables, rows, duration, previous, safety, notes);
     }
+
+    /**
+     * What keeps the target's current content before it is replaced: a safety backup in BACKUP_DIR/pre-restore/; when the
+     * target cannot be read or its safety backup fails, a byte-for-byte copy beside it (SQLite); when neither is possible,
+     * a failure whose hint names --no-safety-backup. Returns where the content is kept, or null with --no-safety-backup.
+     */
+    private String protectCurrent(Settings settings, RestoreRequest request, DatabaseEngine engine, DatabaseUrl target, TargetState before,
+                                  List<String> notes) {
+        if (request.noSafetyBackup()) {
+            LOG.warnf("--no-safety-backup: %s is replaced without a safety backup of its current content", target.redacted());
+            notes.add("no safety backup was taken (--no-safety-backup)");
+            return null;
+        }
+        String why;
+        String suffix = DAMAGED_SUFFIX;
+        DbBackupException failure = null;
+        if (before.isUnreadable()) {
+            why = "cannot be read (" + before.unreadable() + ")";
+        } else {
+            try {
+                return backups.safetyBackup(settings, engine, target);
+            } catch (DbBackupException e) {
+                failure = e;
+                why = "could not be dumped for a safety backup (" + e.getMessage().replaceFirst("^safety backup of the restore target .*? failed: ", "") + ")";
+                suffix = String.valueOf(e.getMessage()).matches("(?is).*(malformed|not a database|corrupt).*") ? DAMAGED_SUFFIX : UNSAVED_SUFFIX;
+            }
+        }
+        String kept = keepByteCopy(settings, engine, target, suffix, why, failure);
+        notes.add("the previous " + target.database() + " " + why + "; it is kept byte-for-byte at " + kept);
+        return kept;
+    }
+
+    private static String keepByteCopy(Settings settings, DatabaseEngine engine, DatabaseUrl target, String suffix, String why,
+                                       DbBackupException safetyFailure) {
+        String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")
+                .format(java.time.LocalDateTime.ofInstant(settings.clock().instant(), settings.zone()));
+        Optional<String> kept;
+        String copyProblem = null;
+        try {
+            kept = engine.keepByteCopy(target, suffix + stamp);
+        } catch (EngineException e) {
+            kept = Optional.empty();
+            copyProblem = e.getMessage();
+        }
+        if (kept.isEmpty()) {
+            String message = safetyFailure != null ? safetyFailure.getMessage()
+                    : "the restore target " + target.redacted() + " " + why + " and no copy of it could be kept";
+            throw new DbBackupException(ExitCode.FAILURE, message + (copyProblem == null ? "" : "; keeping a copy failed too: " + copyProblem),
+                    "nothing was restored; free space in BACKUP_DIR or fix the cause, then run the restore again; to replace the"
+                            + " target without a safety backup (its current content is lost), add --no-safety-backup", safetyFailure);
+        }
+        LOG.warnf("the restore target %s %s; it is kept byte-for-byte at %s", target.redacted(), why, kept.get());
+        return kept.get();
+    }
+
+    /**
+     * A backup of another database never replaces a target implicitly: into a target that holds data it needs
+     * --from-database naming the backup's database. Into a new or empty target (a recovery file, staging, a new machine)
+     * it goes ahead with a note.
+     */
+    private static void requireSameDatabase(RestoreRequest request, String location, DatabaseUrl target, Optional<BackupManifest> manifest,
+                                            TargetState before, List<String> notes) {
+        DatabaseScope targetDatabase = ConfiguredDatabase.of(target);
+        if (manifest.isEmpty() || manifest.get().database() == null || targetDatabase.owns(manifest.get())) {
+            return;
+        }
+        BackupManifest m = manifest.get();
+        String of = m.database() + (m.databaseId() == null ? "" : " (" + m.databaseId() + ")");
+        String from = request.fromDatabase();
+        if (from != null && !from.equals(m.database()) && !from.equals(m.databaseId())) {
+            throw new DbBackupException(ExitCode.USAGE, "backup " + location + " is of database " + of + ", not of --from-database " + from,
+                    "check the file, or give --from-database " + m.database() + "; nothing was changed");
+        }
+        if (from == null && before.exists() && !before.isEmpty()) {
+            throw new DbBackupException(ExitCode.USAGE, "backup " + location + " is of database " + of + ", not of the restore target "
+                    + target.database() + " (" + targetDatabase.id() + "); refusing to replace " + target.database()
+                    + " with another database's data",
+                    "check DATABASE_URL / --database-url; to restore it into " + target.database() + " all the same, add --from-database "
+                            + m.database() + "; nothing was changed");
+        }
+        notes.add("the backup is of database " + of + ", restored into " + target.database() + " (" + targetDatabase.id() + ")");
+    }
+
+    private static final String DAMAGED_SUFFIX = ".corrupted-";
+    private static final String UNSAVED_SUFFIX = ".pre-restore-";
 
     private static void refuse(String location, String why, Decryption decryption) {
         throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "refusing to restore " + location + ": " + why,

@@ -82,7 +82,8 @@ public class SyncOperation {
         List<CatalogEntry> combined = new ArrayList<>(offsiteEntries);
         localEntries.stream().filter(e -> !offsiteKeys.contains(e.key())).forEach(combined::add);
         Map<String, PruneOperation.PruneItem> verdicts = new HashMap<>();
-        for (PruneOperation.PruneItem item : prune.plan(combined, offsite, settings.offsite().retention(), settings.clock().instant())) {
+        for (PruneOperation.PruneItem item : prune.planEachDatabase(combined, offsite, ConfiguredDatabase.of(settings),
+                settings.offsite().retention(), settings.clock().instant())) {
             verdicts.put(item.entry().key(), item);
         }
 
@@ -132,7 +133,8 @@ public class SyncOperation {
                 }
                 wouldDelete.sort(null);
             } else {
-                deleted = prune.apply(offsite, prune.plan(offsite, settings.offsite().retention(), settings.clock().instant()), false).deleted();
+                deleted = prune.apply(offsite, prune.planEachDatabase(offsite.entries(), offsite,
+                        ConfiguredDatabase.of(settings), settings.offsite().retention(), settings.clock().instant()), false).deleted();
             }
         }
         return new SyncReport(remote.describe(), dryRun, items, deleted, wouldDelete, note);

@@ -67,7 +67,16 @@ public class VerifyOperation {
         BackupCatalog catalog = Stores.catalog(settings);
         List<VerificationResult> results = new ArrayList<>();
         try {
+            java.nio.file.Path folder = settings.backupDir().toAbsolutePath().normalize();
+            if (!java.nio.file.Files.isDirectory(folder)) {
+                throw new DbBackupException(ExitCode.NOT_FOUND, "BACKUP_DIR " + folder + " does not exist: there is nothing to verify",
+                        "check --backup-dir / BACKUP_DIR (and the working directory, for a relative path)");
+            }
             List<CatalogEntry> entries = catalog.entries();
+            if (entries.isEmpty()) {
+                throw new DbBackupException(ExitCode.NOT_FOUND, "no backups in " + folder + " to verify",
+                        "check --backup-dir / BACKUP_DIR, or run 'dbbackup backup' first");
+            }
             boolean anyEncrypted = entries.stream().anyMatch(e -> Encryption.isEncryptedName(e.fileName()));
             Decryption keys = anyEncrypted ? EncryptionKeys.forReading(settings) : Decryption.NONE;
             for (CatalogEntry entry : entries) {

@@ -33,6 +33,8 @@ public final class RetentionPlanner {
     static final String NEWEST_VALID = "newest valid backup";
     static final String FUTURE = "dated in the future";
     static final String NO_VALID = "no valid backup: nothing deleted";
+    static final String BEFORE_GAP = "before a gap longer than retention reaches (clock jump or outage?), not deleted for age"
+            + " ('prune --keep-last N' deletes it)";
 
     private static final Comparator<RetentionCandidate> NEWEST_FIRST =
             Comparator.comparing(RetentionCandidate::createdAt).reversed()
@@ -88,6 +90,7 @@ public final class RetentionPlanner {
 
         Optional<RetentionCandidate> newestValid = dated.stream().filter(RetentionCandidate::valid).findFirst();
         newestValid.ifPresent(c -> add(keepReasons, c, NEWEST_VALID));
+        Optional<RetentionCandidate> beforeGap = beforeNewestGap(dated, policy, zone);
         List<RetentionDecision> decisions = new ArrayList<>();
         for (RetentionCandidate c : sorted) {
             List<String> reasons = new ArrayList<>(keepReasons.getOrDefault(c.id(), List.of()));
@@ -101,12 +104,43 @@ public final class RetentionPlanner {
                 lostTo.getOrDefault(c.id(), Map.of()).forEach((winner, labels) ->
                         reasons.add("superseded by " + winner + " in " + String.join(", ", labels)));
             }
+            if (reasons.isEmpty() && beforeGap.isPresent() && !c.createdAt().isAfter(beforeGap.get().createdAt())) {
+                reasons.add(BEFORE_GAP);
+                keep = true;
+            }
             if (reasons.isEmpty()) {
                 reasons.add(outsideRetention(policy));
             }
             decisions.add(new RetentionDecision(c, keep, List.copyOf(reasons)));
         }
         return List.copyOf(decisions);
+    }
+
+    /**
+     * The backup just before the newest gap between two consecutive backups that is longer than the policy reaches back (its
+     * longest span of days, weeks or months). Such a gap means the clock jumped ahead (or the host was down that long):
+     * age alone then deletes nothing at or before it, so one run under a wrong clock cannot wipe the backups out.
+     */
+    private static Optional<RetentionCandidate> beforeNewestGap(List<RetentionCandidate> datedNewestFirst, RetentionPolicy policy, ZoneId zone) {
+        if (policy.days() == 0 && policy.weeks() == 0 && policy.months() == 0) {
+            return Optional.empty();
+        }
+        for (int i = 0; i + 1 < datedNewestFirst.size(); i++) {
+            RetentionCandidate newer = datedNewestFirst.get(i);
+            RetentionCandidate older = datedNewestFirst.get(i + 1);
+            LocalDate from = LocalDate.ofInstant(older.createdAt(), zone);
+            LocalDate reach = from.plusDays(policy.days());
+            reach = max(reach, from.plusWeeks(policy.weeks()));
+            reach = max(reach, from.plusMonths(policy.months()));
+            if (LocalDate.ofInstant(newer.createdAt(), zone).isAfter(reach)) {
+                return Optional.of(older);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static LocalDate max(LocalDate a, LocalDate b) {
+        return a.isAfter(b) ? a : b;
     }
 
     /**

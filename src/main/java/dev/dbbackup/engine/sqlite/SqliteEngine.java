@@ -70,6 +70,9 @@ public class SqliteEngine implements DatabaseEngine {
                 }
             }
         } catch (SQLException e) {
+            if (isDamaged(e)) {
+                return TargetState.unreadable(bytes, name + ": cannot be read as a SQLite database", e.getMessage());
+            }
             throw new EngineException("cannot read " + file + " as a SQLite database: " + e.getMessage(), e);
         }
         return new TargetState(true, tables, bytes,
@@ -86,6 +89,55 @@ public class SqliteEngine implements DatabaseEngine {
     @Override
     public HeldLock lockDatabase(DatabaseUrl url, String purpose) throws EngineException {
         return SqliteDatabaseLock.acquire(pathOf(url), purpose);
+    }
+
+    /** SQLITE_CORRUPT or SQLITE_NOTADB: the file is damaged, not merely locked or unreadable by permission. */
+    static boolean isDamaged(SQLException e) {
+        int primary = e.getErrorCode() & 0xff;
+        String message = String.valueOf(e.getMessage());
+        return primary == 11 || primary == 26 || message.contains("SQLITE_CORRUPT") || message.contains("SQLITE_NOTADB");
+    }
+
+    /**
+     * Copies the database file (and its write-ahead log, if any) to {@code <real path><suffix>} (and {@code …-wal}), new
+     * files of mode 0600 that must not exist yet, synced before this returns.
+     */
+    @Override
+    public java.util.Optional<String> keepByteCopy(DatabaseUrl target, String suffix) throws EngineException {
+        Path file = pathOf(target).toAbsolutePath().normalize();
+        try {
+            Path real = file.toRealPath();
+            Path kept = real.resolveSibling(real.getFileName() + suffix);
+            copyExactly(real, kept);
+            Path wal = real.resolveSibling(real.getFileName() + "-wal");
+            if (Files.isRegularFile(wal, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.size(wal) > 0) {
+                copyExactly(wal, kept.resolveSibling(kept.getFileName() + "-wal"));
+            }
+            return java.util.Optional.of(kept.toString());
+        } catch (IOException e) {
+            throw new EngineException("cannot keep a copy of " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void copyExactly(Path from, Path to) throws IOException {
+        java.util.Set<java.nio.file.OpenOption> options = java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        java.nio.file.attribute.FileAttribute<?> mode = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        boolean done = false;
+        try (java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(to, options, mode);
+             java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(from, java.nio.file.StandardOpenOption.READ)) {
+            long size = in.size();
+            for (long position = 0; position < size; ) {
+                position += in.transferTo(position, size - position, out);
+            }
+            out.force(true);
+            done = true;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(to);
+            }
+        }
     }
 
     private static Path pathOf(DatabaseUrl url) throws EngineException {

@@ -409,8 +409,8 @@ public final class SqliteRestoreSession implements RestoreSession {
                 }
             }
         } catch (SQLException e) {
-            if (e.getMessage() != null && e.getMessage().contains("SQLITE_NOTADB")) {
-                return; // not a database: nothing to settle, it is kept as .bak all the same
+            if (SqliteEngine.isDamaged(e)) {
+                return; // damaged: nothing to settle, it is kept as .bak all the same
             }
             throw new EngineException("cannot prepare " + target + " for the swap: " + e.getMessage(), e);
         }

@@ -131,7 +131,8 @@ public final class LocalBackupStore implements BackupStore {
             return List.of();
         }
         List<StoredObject> objects = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(root, 3)) {
+        // BACKUP_DIR or its daily/ weekly/ monthly/ folders may be links (mounted volumes): follow them, as writing does
+        try (Stream<Path> walk = Files.walk(root, 3, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
             for (Path path : (Iterable<Path>) walk::iterator) {
                 if (!Files.isRegularFile(path) || path.getFileName().toString().startsWith(TEMP_PREFIX)) {
                     continue;
@@ -209,7 +210,7 @@ public final class LocalBackupStore implements BackupStore {
             return 0;
         }
         int removed = 0;
-        try (Stream<Path> walk = Files.walk(root, 2)) {
+        try (Stream<Path> walk = Files.walk(root, 2, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
             for (Path path : (Iterable<Path>) walk::iterator) {
                 String name = path.getFileName().toString();
                 if (!name.startsWith(TEMP_PREFIX) || !Files.isRegularFile(path)) {
