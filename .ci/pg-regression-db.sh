@@ -50,8 +50,9 @@ EOF
 
 server_running() { [ -f "$DATA/PG_VERSION" ] && as_server "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; }
 
+# The server must not inherit the lock (fd 9): it would hold it for its whole life and block every later run.
 start_server() {
-  as_server "$BIN/pg_ctl" -D "$DATA" -l "$CACHE/out/server.log" -w -t 120 start >/dev/null \
+  as_server "$BIN/pg_ctl" -D "$DATA" -l "$CACHE/out/server.log" -w -t 120 start >/dev/null 9>&- \
     || die "the server did not start; see $CACHE/out/server.log" "remove $CACHE to rebuild from scratch"
 }
 
@@ -61,7 +62,7 @@ ensure_server_current() {
     start_server
   elif ! psql_server -d postgres -c 'DO $$BEGIN NULL; END$$' >/dev/null 2>&1; then
     log "server cannot run PL/pgSQL (package upgraded under it?): restarting"
-    as_server "$BIN/pg_ctl" -D "$DATA" -m fast -w restart >/dev/null
+    as_server "$BIN/pg_ctl" -D "$DATA" -m fast -w restart >/dev/null 9>&-
   fi
 }
 

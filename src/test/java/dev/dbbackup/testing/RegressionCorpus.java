@@ -18,7 +18,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RegressionCorpus {
 
-    public static final String DATABASE = "regression";
+    /**
+     * The database the corpus tests back up: {@code regression}, or a copy of it named by the system property
+     * {@code dbbackup.regression.database} (e.g. one with objects the dumper refuses dropped, to look further).
+     */
+    public static final String DATABASE = System.getProperty("dbbackup.regression.database", "regression");
     private static final Path SCRIPT = Path.of(".ci", "pg-regression-db.sh");
     private static final int BUILD_MINUTES = 30;
     private static PostgresServer server;
@@ -49,18 +53,22 @@ public final class RegressionCorpus {
             throw new IllegalStateException(script + " is missing: run the tests from the project folder");
         }
         try {
+            // Output into files, not pipes: the time limit holds even if a child (the server) kept a pipe open.
             Path log = Files.createTempFile("pg-regression-db", ".log");
+            Path settingsFile = Files.createTempFile("pg-regression-db", ".env");
             Process process = new ProcessBuilder("bash", script.toString())
                     .redirectError(log.toFile())
+                    .redirectOutput(settingsFile.toFile())
                     .start();
             process.getOutputStream().close();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(BUILD_MINUTES, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
                 throw new AssertionError(SCRIPT + " did not finish in " + BUILD_MINUTES + " minutes; its log: " + log);
             }
+            String out = Files.readString(settingsFile, StandardCharsets.UTF_8);
             String err = Files.readString(log);
             Files.deleteIfExists(log);
+            Files.deleteIfExists(settingsFile);
             if (process.exitValue() != 0) {
                 throw new AssertionError("the PostgreSQL regression corpus could not be built or started: " + SCRIPT + " exited "
                         + process.exitValue() + "\n" + tail(err, 40) + out);
