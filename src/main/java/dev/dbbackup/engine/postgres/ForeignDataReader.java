@@ -110,7 +110,7 @@ final class ForeignDataReader extends CatalogReader {
             String serverName = SqlText.ident(rs.getString("srvname"));
             if (!rs.getBoolean("visible")) {
                 unsupported.add("user mapping for " + rs.getString("usename") + " on server " + rs.getString("srvname")
-                        + " (its options are visible only to a superuser or its owner: back up as one)");
+                        + " (PostgreSQL shows its options only to a superuser, the mapped user or the server's owner: back up as one of them)");
                 return;
             }
             DumpObject o = put(new DumpObject(key("pg_user_mapping", rs.getLong("umid")), Kind.USER_MAPPING, null,
