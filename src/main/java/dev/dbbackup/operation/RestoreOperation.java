@@ -76,7 +76,7 @@ public class RestoreOperation {
         }
 
         if (!request.force() && catalog.store() instanceof dev.dbbackup.storage.local.LocalBackupStore) {
-            refuseWritableByOthers(location);
+            refuseUntrusted(location);
         }
         Decryption decryption = Encryption.isEncryptedName(entry.fileName())
                 ? EncryptionKeys.requiredFor(settings, location, manifest) : Decryption.NONE;
@@ -243,15 +243,14 @@ public class RestoreOperation {
                         + (decryption == Decryption.NONE ? "" : "; if the key is wrong, fix the key settings (docs/encryption.md)"));
     }
 
-    private static void refuseWritableByOthers(String location) {
-        try {
-            java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = java.nio.file.Files.getPosixFilePermissions(java.nio.file.Path.of(location));
-            if (mode.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
-                throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "backup " + location + " is writable by every user, so anyone could have altered it",
-                        "check it, then 'chmod o-w' it or pass --force; nothing was changed");
+    /** A backup or manifest another user owns (or every user may write) could be theirs: refused unless --force. */
+    private static void refuseUntrusted(String location) {
+        for (String file : List.of(location, location + ".json")) {
+            java.util.Optional<String> why = dev.dbbackup.storage.local.PrivateFiles.untrustedBecause(java.nio.file.Path.of(file));
+            if (why.isPresent()) {
+                throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "refusing to restore " + location + ": " + why.get(),
+                        "check the file, then give it to this user or root (chown) and 'chmod o-w' it, or pass --force; nothing was changed");
             }
-        } catch (UnsupportedOperationException | IOException e) {
-            // no POSIX permissions to check on this file system
         }
     }
 
