@@ -49,7 +49,12 @@ public class RestoreOperation {
     List<OperationObserver> observers;
 
     /** @param store where 'latest' is looked for */
-    public record RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force, StoreChoice store) {
+    public record RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force, StoreChoice store,
+                                 boolean trustFile) {
+
+        public RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force, StoreChoice store) {
+            this(backup, dryRun, yes, clean, force, store, false);
+        }
 
         public RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force) {
             this(backup, dryRun, yes, clean, force, StoreChoice.LOCAL);
@@ -212,7 +217,7 @@ public class RestoreOperation {
         LOG.infof("restoring %s into %s", location, target.redacted());
         RestoreExecution.Checked checked;
         String previous;
-        try (RestoreSession session = engine.beginRestore(target, new RestoreOptions(request.clean(), true))) {
+        try (RestoreSession session = engine.beginRestore(target, new RestoreOptions(request.clean(), true, request.trustFile()))) {
             checked = RestoreExecution.applyAndCheck(verifier, settings.clock().instant(), session, catalog, entry, location, decryption);
             if (!checked.passed()) {
                 throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "restore of " + location + " stopped: "
