@@ -53,6 +53,10 @@ public class RestoreCommand implements Callable<Integer> {
     @Option(names = "--clean", description = "Replace a target that already holds tables.")
     boolean clean;
 
+    @Option(names = "--trust-file", description = "Run statements no dump contains (COPY ... PROGRAM, ALTER SYSTEM, roles, DO,"
+            + " CALL, SELECTs of other functions) instead of refusing the file; only for files you trust (docs/security.md).")
+    boolean trustFile;
+
     @Option(names = "--force", description = "Restore even a backup file that other users could have written to.")
     boolean force;
 
@@ -72,7 +76,8 @@ public class RestoreCommand implements Callable<Integer> {
     public Integer call() {
         Settings settings = common.settings(decryption.flags());
         RestoreOperation.RestoreReport report = restore.run(settings,
-                new RestoreOperation.RestoreRequest(backup, dryRun, yes, clean, force, store.choice(), noSafetyBackup, fromDatabase), new TerminalConfirmation());
+                new RestoreOperation.RestoreRequest(backup, dryRun, yes, clean, force, store.choice(), noSafetyBackup, fromDatabase, trustFile),
+                new TerminalConfirmation());
         PrintWriter out = spec.commandLine().getOut();
         if (report.dryRun()) {
             out.println("dry run: " + report.backupLocation() + " passed validation");

@@ -54,16 +54,17 @@ public class RestoreOperation {
      * @param noSafetyBackup replace a non-empty target without taking a safety backup of it first (a warning says so)
      * @param fromDatabase   the database the backup is of, when it is not the target (identity or name, as 'list' shows it):
      *                       picks 'latest' among that database's backups and allows replacing the target with them
+     * @param trustFile      run statements no dump contains (the operator vouches for the file)
      */
     public record RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force, StoreChoice store,
-                                 boolean noSafetyBackup, String fromDatabase) {
+                                 boolean noSafetyBackup, String fromDatabase, boolean trustFile) {
 
         public RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force, StoreChoice store) {
-            this(backup, dryRun, yes, clean, force, store, false, null);
+            this(backup, dryRun, yes, clean, force, store, false, null, false);
         }
 
         public RestoreRequest(String backup, boolean dryRun, boolean yes, boolean clean, boolean force) {
-            this(backup, dryRun, yes, clean, force, StoreChoice.LOCAL, false, null);
+            this(backup, dryRun, yes, clean, force, StoreChoice.LOCAL, false, null, false);
         }
     }
 
@@ -87,7 +88,7 @@ public class RestoreOperation {
         }
 
         if (!request.force() && catalog.store() instanceof dev.dbbackup.storage.local.LocalBackupStore) {
-            refuseWritableByOthers(location);
+            refuseUntrusted(location);
         }
         Decryption decryption = Encryption.isEncryptedName(entry.fileName())
                 ? EncryptionKeys.requiredFor(settings, location, manifest) : Decryption.NONE;
@@ -239,7 +240,7 @@ public class RestoreOperation {
         LOG.infof("restoring %s into %s", location, target.redacted());
         RestoreExecution.Checked checked;
         String previous;
-        try (RestoreSession session = engine.beginRestore(target, new RestoreOptions(request.clean(), true))) {
+        try (RestoreSession session = engine.beginRestore(target, new RestoreOptions(request.clean(), true, request.trustFile()))) {
             checked = RestoreExecution.applyAndCheck(verifier, settings.clock().instant(), session, catalog, entry, location, decryption);
             if (!checked.passed()) {
                 throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "restore of " + location + " stopped: "
@@ -355,15 +356,14 @@ public class RestoreOperation {
                         + (decryption == Decryption.NONE ? "" : "; if the key is wrong, fix the key settings (docs/encryption.md)"));
     }
 
-    private static void refuseWritableByOthers(String location) {
-        try {
-            java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = java.nio.file.Files.getPosixFilePermissions(java.nio.file.Path.of(location));
-            if (mode.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
-                throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "backup " + location + " is writable by every user, so anyone could have altered it",
-                        "check it, then 'chmod o-w' it or pass --force; nothing was changed");
+    /** A backup or manifest another user owns (or every user may write) could be theirs: refused unless --force. */
+    private static void refuseUntrusted(String location) {
+        for (String file : List.of(location, location + ".json")) {
+            java.util.Optional<String> why = dev.dbbackup.storage.local.PrivateFiles.untrustedBecause(java.nio.file.Path.of(file));
+            if (why.isPresent()) {
+                throw new DbBackupException(ExitCode.VERIFICATION_FAILED, "refusing to restore " + location + ": " + why.get(),
+                        "check the file, then give it to this user or root (chown) and 'chmod o-w' it, or pass --force; nothing was changed");
             }
-        } catch (UnsupportedOperationException | IOException e) {
-            // no POSIX permissions to check on this file system
         }
     }
 

@@ -61,6 +61,18 @@ class SettingsResolverTest {
     }
 
     @Test
+    void aValueWithAnUnclosedQuoteIsRefusedWithItsLineAndWithoutTheValue() throws Exception {
+        Path file = Files.writeString(dir.resolve("quote.env"), "BACKUP_DIR=/srv\n# comment\nBACKUP_ENCRYPTION_PASSPHRASE='Secret\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> SettingSources.readConfigFile(file));
+        assertTrue(e.getMessage().contains("line 3") && e.getMessage().contains("BACKUP_ENCRYPTION_PASSPHRASE"), e.getMessage());
+        assertTrue(!e.getMessage().contains("Secret"), e.getMessage());
+        Path command = Files.writeString(dir.resolve("command.env"), "BACKUP_ALERT_COMMAND=notify \"backup failed\"\nA=\"x'y\"\n");
+        Map<String, String> values = SettingSources.readConfigFile(command);
+        assertEquals("notify \"backup failed\"", values.get("BACKUP_ALERT_COMMAND"), "a bare value keeps its quotes");
+        assertEquals("x'y", values.get("A"));
+    }
+
+    @Test
     void theClockCanBeFixedForRehearsals() {
         Settings settings = SettingsResolver.resolve(new SettingSources(Map.of(), Map.of("DBBACKUP_NOW", "2025-11-02T02:00:00Z"), Map.of()));
         assertEquals(Instant.parse("2025-11-02T02:00:00Z"), settings.clock().instant());

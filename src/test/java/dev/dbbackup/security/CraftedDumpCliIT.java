@@ -107,6 +107,34 @@ class CraftedDumpCliIT {
         server.dropDatabase(db);
     }
 
+    @Test
+    void copyToProgramIsRefusedUnlessTheFileIsTrusted() throws Exception {
+        PostgresServer server = PostgresServers.version(PostgresServers.newest());
+        String db = server.createDatabase("program");
+        server.execute(db, "CREATE TABLE keep(id int)", "INSERT INTO keep VALUES (1)");
+        Map<String, String> env = Map.of("DATABASE_URL", "postgresql://postgres@127.0.0.1:" + server.port() + "/" + db);
+        PostgresSnapshot before = PostgresSnapshot.take(server, db);
+        Path proof = Path.of("/tmp", "dbbackup-program-" + System.nanoTime());
+        String crafted = "CREATE TABLE made_by_the_file(id int);\n"
+                + "COPY (SELECT 1) TO PROGRAM 'touch " + proof + "';\n"
+                + "-- PostgreSQL database dump complete\n";
+        Path file = dir.resolve("program.sql.gz");
+        gzip(crafted, file);
+
+        Cli.Result refused = Cli.run(dir, env, "restore", file.toString(), "--yes", "--force", "--clean");
+
+        assertEquals(1, refused.exitCode(), refused::toString);
+        assertTrue(refused.stderr().contains("line 2") && refused.stderr().contains("--trust-file"), refused::toString);
+        assertTrue(Files.notExists(proof), "the program never ran");
+        assertEquals(List.of(), before.differences(PostgresSnapshot.take(server, db)));
+
+        Cli.Result trusted = Cli.run(dir, env, "restore", file.toString(), "--yes", "--force", "--clean", "--trust-file");
+        assertEquals(0, trusted.exitCode(), trusted::toString);
+        assertTrue(Files.exists(proof), "a trusted file runs as psql would run it");
+        Files.deleteIfExists(proof);
+        server.dropDatabase(db);
+    }
+
     private static String gunzip(Path file) throws Exception {
         try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

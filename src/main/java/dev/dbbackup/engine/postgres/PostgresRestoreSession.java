@@ -142,6 +142,12 @@ final class PostgresRestoreSession implements RestoreSession {
                 // an ordinary statement
             }
         }
+        if (!options.trustFile()) {
+            java.util.Optional<String> foreign = ForeignStatements.reason(sql);
+            if (foreign.isPresent()) {
+                throw refused(item, "runs " + foreign.get() + ", which no dump contains; pass --trust-file to run it anyway");
+            }
+        }
         if (CREATE_DATABASE.matcher(sql).matches()) {
             throw new EngineException("the dump creates a database at line " + item.line()
                     + " (made with pg_dump --create); create the target database yourself and restore a dump made without --create");

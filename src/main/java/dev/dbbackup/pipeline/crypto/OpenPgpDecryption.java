@@ -80,6 +80,10 @@ public final class OpenPgpDecryption implements Decryption {
                 throw new KeyFileException(setting + " names no readable key file; set it to the path of the secret key file"
                         + " (gpg --export-secret-keys --armor KEYID > backup-key.asc)");
             }
+            java.util.Optional<String> untrusted = dev.dbbackup.storage.local.PrivateFiles.untrustedBecause(file);
+            if (untrusted.isPresent()) {
+                throw new KeyFileException(setting + ": " + untrusted.get() + "; give it to this user or root (chown) and 'chmod o-w' it");
+            }
             try {
                 bytes = Files.readAllBytes(file);
             } catch (IOException e) {

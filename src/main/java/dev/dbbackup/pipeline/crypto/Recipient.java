@@ -47,6 +47,12 @@ public record Recipient(PGPPublicKey key, String keyId, String fingerprint, Stri
         if (!Files.isRegularFile(file)) {
             throw new KeyFileException(EncryptionSettings.PUBLIC_KEYS + " names " + file + ", which is not a readable file");
         }
+        java.util.Optional<String> untrusted = dev.dbbackup.storage.local.PrivateFiles.untrustedBecause(file);
+        if (untrusted.isPresent()) {
+            // Someone else's public key file would have backups encrypted to their key.
+            throw new KeyFileException(EncryptionSettings.PUBLIC_KEYS + ": " + untrusted.get() + "; give it to this user or root (chown)"
+                    + " and 'chmod o-w' it");
+        }
         PGPPublicKeyRingCollection rings;
         try (InputStream in = KeyBlocks.decode(Files.readAllBytes(file))) {
             rings = new PGPPublicKeyRingCollection(in, new BcKeyFingerprintCalculator());

@@ -223,6 +223,30 @@ public final class PrivateFiles {
         }
     }
 
+    /**
+     * Why a file dbbackup is about to trust (a backup, its manifest, a key) may have been written by someone else: owned
+     * by neither this user nor root, or writable by every user; empty when neither. Links are followed: what counts is
+     * the file read (secrets mounted by Kubernetes are links).
+     */
+    public static java.util.Optional<String> untrustedBecause(Path file) {
+        try {
+            if (!posix(file)) {
+                return java.util.Optional.empty();
+            }
+            int uid = (Integer) Files.getAttribute(file, "unix:uid");
+            if (OUR_UID >= 0 && uid != OUR_UID && uid != 0) {
+                return java.util.Optional.of(file + " is owned by " + Files.getOwner(file).getName() + " (uid " + uid
+                        + "), not by the user running dbbackup or root, so that user could have written it");
+            }
+            if (Files.getPosixFilePermissions(file).contains(PosixFilePermission.OTHERS_WRITE)) {
+                return java.util.Optional.of(file + " is writable by every user, so anyone could have altered it");
+            }
+            return java.util.Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty(); // missing or unreadable: the reader reports that itself
+        }
+    }
+
     /** True when {@code file} (not following a link) is owned by neither this user nor root. */
     public static boolean ownedBySomeoneElse(Path file) throws IOException {
         if (OUR_UID < 0 || !posix(file)) {
