@@ -77,6 +77,8 @@ public final class SetupFiles {
         carried.put(SettingsResolver.RETENTION_DAYS, String.valueOf(settings.retention().days()));
         carried.put(SettingsResolver.RETENTION_WEEKS, String.valueOf(settings.retention().weeks()));
         carried.put(SettingsResolver.RETENTION_MONTHS, String.valueOf(settings.retention().months()));
+        carried.put(SettingsResolver.RETENTION_HOURS, String.valueOf(settings.retention().hours()));
+        carried.put(SettingsResolver.RETENTION_YEARS, String.valueOf(settings.retention().years()));
         if (!settings.zone().getId().equals("UTC")) {
             carried.put(SettingsResolver.TIMEZONE, settings.zone().getId());
         }
