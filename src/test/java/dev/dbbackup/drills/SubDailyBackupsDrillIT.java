@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The seed's "Faster RPO (6 hours)": {@code 0 */6 * * * dbbackup backup --type daily}. The hourly tier
+ * The seed's "Faster RPO (6 hours)": <code>0 *&#47;6 * * * dbbackup backup --type daily</code>. The hourly tier
  * (BACKUP_RETENTION_HOURS, default 24) keeps every run of the last day instead of one per day; the yearly tier
  * (BACKUP_RETENTION_YEARS) keeps the newest backup of each year.
  */
