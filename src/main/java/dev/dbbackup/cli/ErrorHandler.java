@@ -16,6 +16,7 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
     public int handleExecutionException(Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
         if (ex instanceof DbBackupException e) {
+            LogSetup.failure(DatabaseUrl.redact(e.getMessage()) + (e.hint() == null ? "" : " (hint: " + DatabaseUrl.redact(e.hint()) + ")"));
             err.println("error: " + DatabaseUrl.redact(e.getMessage()));
             if (e.hint() != null) {
                 err.println("hint: " + DatabaseUrl.redact(e.hint()));
@@ -24,6 +25,7 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
             err.flush();
             return e.exitCode().code();
         }
+        LogSetup.failure(DatabaseUrl.redact(String.valueOf(ex.getMessage())) + " (" + ex.getClass().getSimpleName() + ")");
         err.println("error: " + DatabaseUrl.redact(String.valueOf(ex.getMessage())) + " (" + ex.getClass().getSimpleName() + ")");
         err.println("hint: this is unexpected; rerun with --verbose for detail and report it");
         LOG.debug("unexpected failure", ex);

@@ -16,6 +16,7 @@ final class LogSetup {
 
     private static final String FORMAT = "%d{yyyy-MM-dd HH:mm:ss} %-5p %s%e%n";
     private static boolean fileAttached;
+    private static Handler fileHandler;
 
     private LogSetup() {
     }
@@ -84,12 +85,37 @@ final class LogSetup {
                 }
             }
             root.addHandler(handler);
+            fileHandler = handler;
             fileAttached = true;
         } catch (PrivateFiles.UnsafeFileException e) {
             throw new ConfigException("log file " + e.getMessage(), "fix --log-file / BACKUP_LOG_FILE or remove " + e.getFile());
         } catch (Exception e) {
             throw new ConfigException("log file " + file + " cannot be opened for appending (" + e.getClass().getSimpleName() + ")",
                     "fix --log-file / BACKUP_LOG_FILE or the folder's permissions");
+        }
+    }
+
+    /**
+     * Records a failure as an ERROR line with a timestamp, so 'grep ERROR logs/backup.log' finds every failed run: in the
+     * --log-file, and on stderr too when stderr is no terminal (cron's "&gt;&gt; logs/backup.log 2&gt;&amp;1"), where the
+     * "error:" line alone has neither.
+     */
+    static synchronized void failure(String message) {
+        boolean terminal = System.console() != null;
+        org.jboss.logmanager.ExtLogRecord record = new org.jboss.logmanager.ExtLogRecord(org.jboss.logmanager.Level.ERROR, message,
+                LogSetup.class.getName());
+        record.setLoggerName("dev.dbbackup.cli");
+        if (!terminal) {
+            for (Handler handler : Logger.getLogger("").getHandlers()) {
+                if (handler != fileHandler) {
+                    handler.publish(record);
+                    handler.flush();
+                }
+            }
+        }
+        if (fileHandler != null) {
+            fileHandler.publish(record);
+            fileHandler.flush();
         }
     }
 

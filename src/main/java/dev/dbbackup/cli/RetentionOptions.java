@@ -17,11 +17,20 @@ public class RetentionOptions {
     @Option(names = "--retention-months", paramLabel = "N", description = "... of each of the last N months (env BACKUP_RETENTION_MONTHS, default 12).")
     String months;
 
+    @Option(names = "--retention-hours", paramLabel = "N", description = "... of each of the last N hours, for backups more often than"
+            + " daily (env BACKUP_RETENTION_HOURS, default 24).")
+    String hours;
+
+    @Option(names = "--retention-years", paramLabel = "N", description = "... of each of the last N years (env BACKUP_RETENTION_YEARS, default 0).")
+    String years;
+
     Map<String, String> flags() {
         Map<String, String> flags = new HashMap<>();
         CommonOptions.putIfSet(flags, SettingsResolver.RETENTION_DAYS, days);
         CommonOptions.putIfSet(flags, SettingsResolver.RETENTION_WEEKS, weeks);
         CommonOptions.putIfSet(flags, SettingsResolver.RETENTION_MONTHS, months);
+        CommonOptions.putIfSet(flags, SettingsResolver.RETENTION_HOURS, hours);
+        CommonOptions.putIfSet(flags, SettingsResolver.RETENTION_YEARS, years);
         return flags;
     }
 }

@@ -29,6 +29,8 @@ public class StoreOption {
             case SettingsResolver.RETENTION_DAYS -> OffsiteSettingsResolver.RETENTION_DAYS;
             case SettingsResolver.RETENTION_WEEKS -> OffsiteSettingsResolver.RETENTION_WEEKS;
             case SettingsResolver.RETENTION_MONTHS -> OffsiteSettingsResolver.RETENTION_MONTHS;
+            case SettingsResolver.RETENTION_HOURS -> OffsiteSettingsResolver.RETENTION_HOURS;
+            case SettingsResolver.RETENTION_YEARS -> OffsiteSettingsResolver.RETENTION_YEARS;
             default -> name;
         }, value));
         return renamed;

@@ -27,6 +27,8 @@ public final class OffsiteSettingsResolver {
     public static final String RETENTION_DAYS = "BACKUP_OFFSITE_RETENTION_DAYS";
     public static final String RETENTION_WEEKS = "BACKUP_OFFSITE_RETENTION_WEEKS";
     public static final String RETENTION_MONTHS = "BACKUP_OFFSITE_RETENTION_MONTHS";
+    public static final String RETENTION_HOURS = "BACKUP_OFFSITE_RETENTION_HOURS";
+    public static final String RETENTION_YEARS = "BACKUP_OFFSITE_RETENTION_YEARS";
     public static final String STALE_UPLOAD_AGE = "BACKUP_OFFSITE_STALE_UPLOAD_AGE";
 
     private static final long MAX_PART_SIZE = 512L * 1024 * 1024;
@@ -59,9 +61,11 @@ public final class OffsiteSettingsResolver {
         };
         OffsiteSettings.Mode mode = mode(sources.get(MODE), location.isPresent());
         RetentionPolicy retention = new RetentionPolicy(
+                count(sources, RETENTION_HOURS, localRetention.hours()),
                 count(sources, RETENTION_DAYS, localRetention.days()),
                 count(sources, RETENTION_WEEKS, localRetention.weeks()),
-                count(sources, RETENTION_MONTHS, localRetention.months()));
+                count(sources, RETENTION_MONTHS, localRetention.months()),
+                count(sources, RETENTION_YEARS, localRetention.years()));
         Duration staleAge = SettingsResolver.duration(STALE_UPLOAD_AGE, sources.get(STALE_UPLOAD_AGE).orElse("24h"));
         return new OffsiteSettings(location, endpoint, region, pathStyle, keys, sse, kmsKey, storageClass, partSize, verify, mode,
                 retention, staleAge);

@@ -23,6 +23,8 @@ public final class SettingsResolver {
     public static final String RETENTION_DAYS = "BACKUP_RETENTION_DAYS";
     public static final String RETENTION_WEEKS = "BACKUP_RETENTION_WEEKS";
     public static final String RETENTION_MONTHS = "BACKUP_RETENTION_MONTHS";
+    public static final String RETENTION_HOURS = "BACKUP_RETENTION_HOURS";
+    public static final String RETENTION_YEARS = "BACKUP_RETENTION_YEARS";
     public static final String TIMEZONE = "BACKUP_TIMEZONE";
     public static final String COMPRESSION_LEVEL = "BACKUP_COMPRESSION_LEVEL";
     /** gzip:1..9 or zstd:1..19; a level given here wins over BACKUP_COMPRESSION_LEVEL. */
@@ -46,9 +48,11 @@ public final class SettingsResolver {
         DatabaseUrl url = databaseUrl(sources);
         Path backupDir = Path.of(sources.get(BACKUP_DIR).orElse("./backups"));
         RetentionPolicy retention = new RetentionPolicy(
+                nonNegative(sources, RETENTION_HOURS, 24),
                 nonNegative(sources, RETENTION_DAYS, 7),
                 nonNegative(sources, RETENTION_WEEKS, 4),
-                nonNegative(sources, RETENTION_MONTHS, 12));
+                nonNegative(sources, RETENTION_MONTHS, 12),
+                nonNegative(sources, RETENTION_YEARS, 0));
         ZoneId zone = zone(sources);
         Clock clock = clock(sources, zone);
         int level = intIn(sources, COMPRESSION_LEVEL, Compression.DEFAULT_GZIP_LEVEL, 1, 9);

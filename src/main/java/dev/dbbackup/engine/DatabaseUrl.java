@@ -252,7 +252,11 @@ public final class DatabaseUrl {
         if (kind != Kind.POSTGRESQL) {
             throw new IllegalStateException("only PostgreSQL URLs name a database");
         }
-        return new DatabaseUrl(kind, raw, null, host, port, otherDatabase, user, password, parameters);
+        // the printed form names the other database too (a scratch database is never shown as the production one)
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^([a-z]+://[^/]*)/[^?]*(\\?.*)?$").matcher(raw);
+        String otherRaw = m.matches() ? m.group(1) + "/" + java.net.URLEncoder.encode(otherDatabase, StandardCharsets.UTF_8).replace("+", "%20")
+                + (m.group(2) == null ? "" : m.group(2)) : raw;
+        return new DatabaseUrl(kind, otherRaw, null, host, port, otherDatabase, user, password, parameters);
     }
 
     /** A copy with this password (from DATABASE_PASSWORD or its _FILE); the printed form stays the same. */

@@ -47,7 +47,7 @@ public class HealthOperation {
             }
             Optional<CatalogEntry> newest = BackupCatalog.latestGood(entries, now);
             if (newest.isEmpty()) {
-                return new Health("DOWN", "no good backup of " + settings.databaseUrl().redacted() + " in " + catalog.store().describe(),
+                return new Health("DOWN", "no good backup in " + catalog.store().describe() + " for " + settings.databaseUrl().redacted(),
                         null, null, null, maxAge.toSeconds(), count);
             }
             CatalogEntry entry = newest.get();

@@ -108,10 +108,17 @@ public class RestoreOperation {
                     "pass --clean to replace it (the damaged file is kept byte-for-byte beside it), or restore into a new database"
                             + " with --database-url; nothing was changed");
         }
-        if (!before.isEmpty() && !request.clean()) {
+        String newTarget = engine.name().equals("sqlite") ? "sqlite:///./recovery.db"
+                : "postgresql://" + (target.user() == null ? "" : target.user() + "@") + target.host() + ":" + target.port() + "/"
+                + target.database() + "_recovery, created if the role may";
+        if (!before.isEmpty() && !request.clean() && request.dryRun()) {
+            notes.add("dry run: the target " + before.description() + " already holds " + before.tableCount() + " table(s): the restore"
+                    + " would be refused (exit 4); pass --clean to replace it (after a safety backup), or restore into a new database"
+                    + " with --database-url (e.g. " + newTarget + ")");
+        } else if (!before.isEmpty() && !request.clean()) {
             throw new DbBackupException(ExitCode.TARGET_NOT_EMPTY, "the restore target " + before.description()
                     + " already holds " + before.tableCount() + " table(s); refusing to restore on top of them",
-                    "restore into a new database with --database-url (e.g. sqlite:///./recovery.db), or pass --clean to replace it"
+                    "restore into a new database with --database-url (e.g. " + newTarget + "), or pass --clean to replace it"
                             + " (a safety backup is taken first)");
         }
         if (request.dryRun() || !before.isEmpty()) {

@@ -4,6 +4,8 @@ import dev.dbbackup.catalog.BackupType;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.temporal.IsoFields;
@@ -62,7 +64,7 @@ public final class RetentionPlanner {
         Objects.requireNonNull(zone, "zone");
         List<RetentionCandidate> sorted = newestFirst(backups);
         List<RetentionCandidate> dated = sorted.stream().filter(c -> !c.createdAt().isAfter(now)).toList();
-        LocalDate today = LocalDate.ofInstant(now, zone);
+        LocalDateTime current = LocalDateTime.ofInstant(now, zone);
 
         Map<String, List<String>> keepReasons = new HashMap<>();
         Map<String, Map<String, List<String>>> lostTo = new HashMap<>(); // loser id -> winner id -> bucket labels
@@ -71,9 +73,9 @@ public final class RetentionPlanner {
             if (count == 0) {
                 continue;
             }
-            LocalDate oldest = kind.minus(kind.start(today), count - 1L);
-            Map<LocalDate, List<RetentionCandidate>> buckets = dated.stream()
-                    .collect(Collectors.groupingBy(c -> kind.start(LocalDate.ofInstant(c.createdAt(), zone)),
+            LocalDateTime oldest = kind.minus(kind.start(current), count - 1L);
+            Map<LocalDateTime, List<RetentionCandidate>> buckets = dated.stream()
+                    .collect(Collectors.groupingBy(c -> kind.start(LocalDateTime.ofInstant(c.createdAt(), zone)),
                             LinkedHashMap::new, Collectors.toList()));
             buckets.forEach((start, members) -> {
                 if (start.isBefore(oldest)) {
@@ -122,16 +124,17 @@ public final class RetentionPlanner {
      * age alone then deletes nothing at or before it, so one run under a wrong clock cannot wipe the backups out.
      */
     private static Optional<RetentionCandidate> beforeNewestGap(List<RetentionCandidate> datedNewestFirst, RetentionPolicy policy, ZoneId zone) {
-        if (policy.days() == 0 && policy.weeks() == 0 && policy.months() == 0) {
+        if (policy.keepsNothing()) {
             return Optional.empty();
         }
         for (int i = 0; i + 1 < datedNewestFirst.size(); i++) {
             RetentionCandidate newer = datedNewestFirst.get(i);
             RetentionCandidate older = datedNewestFirst.get(i + 1);
             LocalDate from = LocalDate.ofInstant(older.createdAt(), zone);
-            LocalDate reach = from.plusDays(policy.days());
+            LocalDate reach = from.plusDays(Math.max(policy.days(), (policy.hours() + 23) / 24));
             reach = max(reach, from.plusWeeks(policy.weeks()));
             reach = max(reach, from.plusMonths(policy.months()));
+            reach = max(reach, from.plusYears(policy.years()));
             if (LocalDate.ofInstant(newer.createdAt(), zone).isAfter(reach)) {
                 return Optional.of(older);
             }
@@ -208,15 +211,17 @@ public final class RetentionPlanner {
                 : "outside retention: older than " + String.join(", ", spans);
     }
 
-    /** The three calendar bucket kinds; a bucket is identified by the local date it starts on. */
+    /** The calendar bucket kinds; a bucket is identified by the local time it starts at. */
     private enum Bucket {
+        HOURLY("hour", RetentionPolicy::hours, t -> 0),
         DAILY("day", RetentionPolicy::days, t -> 0),
         WEEKLY("week", RetentionPolicy::weeks, t -> t == BackupType.DAILY ? 0 : 1),
         MONTHLY("month", RetentionPolicy::months, t -> switch (t) {
             case MONTHLY -> 2;
             case WEEKLY -> 1;
             case DAILY -> 0;
-        });
+        }),
+        YEARLY("year", RetentionPolicy::years, t -> t == BackupType.MONTHLY ? 1 : 0);
 
         final String unit;
         private final ToIntFunction<RetentionPolicy> count;
@@ -240,28 +245,35 @@ public final class RetentionPlanner {
                     .thenComparing(NEWEST_FIRST);
         }
 
-        LocalDate start(LocalDate date) {
+        LocalDateTime start(LocalDateTime time) {
+            LocalDate date = time.toLocalDate();
             return switch (this) {
-                case DAILY -> date;
-                case WEEKLY -> date.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
-                case MONTHLY -> date.withDayOfMonth(1);
+                case HOURLY -> time.truncatedTo(ChronoUnit.HOURS);
+                case DAILY -> date.atStartOfDay();
+                case WEEKLY -> date.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).atStartOfDay();
+                case MONTHLY -> date.withDayOfMonth(1).atStartOfDay();
+                case YEARLY -> date.withDayOfYear(1).atStartOfDay();
             };
         }
 
-        LocalDate minus(LocalDate start, long units) {
+        LocalDateTime minus(LocalDateTime start, long units) {
             return switch (this) {
+                case HOURLY -> start.minusHours(units);
                 case DAILY -> start.minusDays(units);
                 case WEEKLY -> start.minusWeeks(units);
                 case MONTHLY -> start.minusMonths(units);
+                case YEARLY -> start.minusYears(units);
             };
         }
 
-        String label(LocalDate start) {
+        String label(LocalDateTime start) {
             return switch (this) {
-                case DAILY -> "daily " + start;
+                case HOURLY -> String.format(Locale.ROOT, "hourly %s %02d:00", start.toLocalDate(), start.getHour());
+                case DAILY -> "daily " + start.toLocalDate();
                 case WEEKLY -> String.format(Locale.ROOT, "weekly %d-W%02d",
                         start.get(IsoFields.WEEK_BASED_YEAR), start.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
                 case MONTHLY -> "monthly " + YearMonth.from(start);
+                case YEARLY -> "yearly " + start.getYear();
             };
         }
     }

@@ -77,6 +77,13 @@ public final class SetupFiles {
         carried.put(SettingsResolver.RETENTION_DAYS, String.valueOf(settings.retention().days()));
         carried.put(SettingsResolver.RETENTION_WEEKS, String.valueOf(settings.retention().weeks()));
         carried.put(SettingsResolver.RETENTION_MONTHS, String.valueOf(settings.retention().months()));
+        // the newer tiers go along only when set, so jobs of the defaults read as before
+        if (settings.retention().hours() != dev.dbbackup.retention.RetentionPolicy.defaults().hours()) {
+            carried.put(SettingsResolver.RETENTION_HOURS, String.valueOf(settings.retention().hours()));
+        }
+        if (settings.retention().years() != dev.dbbackup.retention.RetentionPolicy.defaults().years()) {
+            carried.put(SettingsResolver.RETENTION_YEARS, String.valueOf(settings.retention().years()));
+        }
         if (!settings.zone().getId().equals("UTC")) {
             carried.put(SettingsResolver.TIMEZONE, settings.zone().getId());
         }

@@ -361,6 +361,7 @@ public final class SqliteRestoreSession implements RestoreSession {
         finishRestoredFile();
         Path kept = null;
         try {
+            takeOwnershipOf(Files.exists(target) ? target : target.getParent(), Files.exists(target));
             if (Files.exists(target)) {
                 settleTarget();
                 kept = target.resolveSibling(target.getFileName() + ".bak");
@@ -376,6 +377,32 @@ public final class SqliteRestoreSession implements RestoreSession {
         committed = true;
         syncFolder(target.getParent());
         return new RestoreCommit(kept == null ? null : kept.toString());
+    }
+
+    /**
+     * The restored file takes the replaced file's owner, group and mode, so the application that owns its database can open
+     * it after a restore run as root. A new file takes the owner and group of its folder, mode 0600. Changing the owner
+     * needs root; a restore run by that owner already writes files it owns.
+     */
+    private void takeOwnershipOf(Path model, boolean replaced) throws IOException {
+        java.nio.file.attribute.PosixFileAttributeView view = Files.getFileAttributeView(temp, java.nio.file.attribute.PosixFileAttributeView.class);
+        if (view == null || model == null) {
+            return;
+        }
+        java.nio.file.attribute.PosixFileAttributes of = Files.readAttributes(model, java.nio.file.attribute.PosixFileAttributes.class);
+        if (replaced) {
+            view.setPermissions(of.permissions());
+        }
+        try {
+            if (!of.owner().equals(view.readAttributes().owner())) {
+                view.setOwner(of.owner());
+            }
+            if (!of.group().equals(view.readAttributes().group())) {
+                view.setGroup(of.group());
+            }
+        } catch (java.nio.file.FileSystemException notPermitted) {
+            // not root: the file stays the restoring user's, as any file that user writes
+        }
     }
 
     private void finishRestoredFile() throws EngineException {
