@@ -115,7 +115,12 @@ public class TargetJobs {
             return;
         }
         LOG.infof("[%s] test-restore of the new backup (%s)", target.name(), why.get());
-        testRestore(target);
+        try {
+            testRestore(target);
+        } catch (RuntimeException e) {
+            // The backup itself succeeded; an unexpected test-restore error must not be reported as a failed backup.
+            LOG.errorf(e, "[%s] test-restore could not run: %s", target.name(), e.getMessage());
+        }
     }
 
     /** The scheduled test-restore of the newest backup into a scratch target (as {@code verify latest --restore}). */
