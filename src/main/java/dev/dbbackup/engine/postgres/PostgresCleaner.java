@@ -11,11 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * --clean: inside the restore transaction, drops what the dump is about to recreate. For our dumps that is
- * the schemas named in the header (plus database-wide objects when the dump covered the whole database);
- * for other dumps, every user schema of the target.
+ * --clean: inside the restore transaction, drops what the dump is about to recreate. A whole-database dump (ours, or
+ * any dump without our header) makes the whole database the backup's content: every user schema is dropped, those the
+ * backup does not contain are reported. A dump of some schemas drops those; objects in other schemas that a CASCADE
+ * takes with them (a view or a foreign key on a dropped table) are reported.
  */
 final class PostgresCleaner {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(PostgresCleaner.class);
 
     private static final String SCHEMAS_HEADER = "-- dbbackup-schemas:";
     private static final String SCOPE_HEADER = "-- dbbackup-scope:";
@@ -41,7 +44,21 @@ final class PostgresCleaner {
         List<String> existing = userSchemas();
         if (schemas == null) {
             schemas = existing;
+        } else if (wholeDatabase) {
+            // The whole database becomes the backup's content: schemas made after the backup go too, and are reported.
+            List<String> all = new ArrayList<>(schemas);
+            for (String schema : existing) {
+                if (!schemas.contains(schema)) {
+                    LOG.warnf("--clean removes schema %s and everything in it: the backup does not contain it (made after the backup?)",
+                            schema);
+                    all.add(schema);
+                }
+            }
+            schemas = all;
         }
+        List<String> kept = new ArrayList<>(existing);
+        kept.removeAll(schemas);
+        List<String> keptObjectsBefore = objectsIn(kept);
         for (String schema : schemas) {
             if (!existing.contains(schema)) {
                 continue;
@@ -51,6 +68,12 @@ final class PostgresCleaner {
             } else {
                 run("DROP SCHEMA " + SqlText.ident(schema) + " CASCADE", "schema " + schema);
             }
+        }
+        List<String> cascaded = new ArrayList<>(keptObjectsBefore);
+        cascaded.removeAll(objectsIn(kept));
+        if (!cascaded.isEmpty()) {
+            LOG.warnf("--clean also removed %s outside the replaced schemas: they depended on what it dropped (DROP ... CASCADE)",
+                    String.join(", ", cascaded));
         }
         if (wholeDatabase) {
             for (String publication : names("SELECT pubname FROM pg_catalog.pg_publication")) {
@@ -152,6 +175,26 @@ final class PostgresCleaner {
         if (comment != null) {
             run("COMMENT ON SCHEMA public IS " + SqlText.literal(comment), "schema public");
         }
+    }
+
+    /** Relations, constraints and functions in {@code schemas}, as "kind schema.name", to tell what a CASCADE took. */
+    private List<String> objectsIn(List<String> schemas) throws EngineException {
+        if (schemas.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder in = new StringBuilder();
+        for (String schema : schemas) {
+            in.append(in.isEmpty() ? "" : ", ").append(SqlText.literal(schema));
+        }
+        return names("SELECT CASE c.relkind WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view ' WHEN 'S' THEN 'sequence '"
+                + " WHEN 'i' THEN 'index ' ELSE 'table ' END || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)"
+                + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN (" + in + ")"
+                + " UNION ALL SELECT 'constraint ' || pg_catalog.quote_ident(co.conname) || ' on ' || pg_catalog.quote_ident(n.nspname) || '.'"
+                + " || pg_catalog.quote_ident(c.relname) FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_class c ON c.oid = co.conrelid"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN (" + in + ")"
+                + " UNION ALL SELECT 'function ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(p.proname)"
+                + " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname IN (" + in + ")"
+                + " ORDER BY 1");
     }
 
     private List<String> userSchemas() throws EngineException {
