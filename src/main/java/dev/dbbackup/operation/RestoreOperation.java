@@ -101,7 +101,6 @@ public class RestoreOperation {
         }
 
         TargetState before = inspect(engine, target);
-        requireSameDatabase(request, location, target, manifest, before, notes);
         if (before.isUnreadable() && !request.clean()) {
             throw new DbBackupException(ExitCode.TARGET_NOT_EMPTY, "the restore target " + target.database() + " cannot be read as a "
                     + engine.name() + " database (" + before.unreadable() + "); refusing to replace it without --clean",
@@ -120,6 +119,9 @@ public class RestoreOperation {
                     + " already holds " + before.tableCount() + " table(s); refusing to restore on top of them",
                     "restore into a new database with --database-url (e.g. " + newTarget + "), or pass --clean to replace it"
                             + " (a safety backup is taken first)");
+        }
+        if (before.isEmpty() || request.clean()) {
+            requireSameDatabase(request, location, target, manifest, before, notes);
         }
         if (request.dryRun() || !before.isEmpty()) {
             // A dry run is the check; a target with content gets a safety backup, which a damaged file must not cost.

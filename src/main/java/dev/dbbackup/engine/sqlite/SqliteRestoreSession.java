@@ -37,6 +37,8 @@ import org.sqlite.SQLiteConfig;
  */
 public final class SqliteRestoreSession implements RestoreSession {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(SqliteRestoreSession.class);
+
     private static final Pattern PRAGMA = Pattern.compile(
             "(?is)PRAGMA\\s+(?:[\\w\"`\\[\\]]+\\s*\\.\\s*)?[\"`\\[]?(\\w+)[\"`\\]]?\\s*(?:=\\s*(.*?)|\\((.*?)\\))?\\s*;?\\s*");
     private static final Pattern FIRST_WORD = Pattern.compile("^([A-Za-z_]+)");
@@ -80,6 +82,7 @@ public final class SqliteRestoreSession implements RestoreSession {
             throw new EngineException("cannot restore into " + target + ": the folder " + folder
                     + " is not writable; the restore writes a new file beside the target");
         }
+        removeLeftovers(folder, target.getFileName().toString());
         Path temp = createTempFile(folder, target.getFileName().toString());
         try {
             SQLiteConfig config = new SQLiteConfig();
@@ -101,6 +104,29 @@ public final class SqliteRestoreSession implements RestoreSession {
         } catch (SQLException e) {
             deleteQuietly(temp);
             throw new EngineException("cannot create the restore file " + temp + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes the hidden files of restores into this database that were killed (kill -9, power loss) before they could:
+     * a restore runs under the database lock, so no live run owns such a file now.
+     */
+    private static void removeLeftovers(Path folder, String name) {
+        String prefix = "." + name + ".restore-";
+        int removed = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (file.getFileName().toString().startsWith(prefix) && Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(file);
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            LOG.warnf("could not remove the files left by an interrupted restore in %s: %s", folder, e.getMessage());
+            return;
+        }
+        if (removed > 0) {
+            LOG.infof("removed %d file(s) left by an interrupted restore of %s (%s*)", removed, name, prefix);
         }
     }
 

@@ -110,6 +110,7 @@ class SqliteRestoreSessionTest {
         Path target = dir.resolve("app.db");
         execute(target, "CREATE TABLE old(x)", "INSERT INTO old VALUES('previous')");
         Files.writeString(dir.resolve("app.db.bak"), "an older backup that is replaced");
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r-----"));
 
         RestoreSession.RestoreCommit commit;
         try (RestoreSession session = engine.beginRestore(url(target), RestoreOptions.defaults())) {
@@ -122,7 +123,7 @@ class SqliteRestoreSessionTest {
         assertEquals(dir.resolve("app.db.bak").toAbsolutePath().toString(), commit.previousContentKeptAt());
         assertEquals(1, count(dir.resolve("app.db.bak"), "old"));
         assertEquals(2, count(target, "fresh"));
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)), "the replaced file's mode");
         assertEquals(List.of(), restoreLeftovers());
     }
 
@@ -369,8 +370,9 @@ class SqliteRestoreSessionTest {
         Path target = dir.resolve("notes.db");
         String garbage = "not a database, but somebody's notes ".repeat(40);
         Files.writeString(target, garbage);
-        EngineException unreadable = assertThrows(EngineException.class, () -> engine.inspect(url(target)));
-        assertTrue(unreadable.getMessage().contains("cannot read " + target), unreadable.getMessage());
+        dev.dbbackup.engine.TargetState unreadable = engine.inspect(url(target));
+        assertTrue(unreadable.isUnreadable() && !unreadable.isEmpty(), unreadable.toString());
+        assertTrue(unreadable.description().contains("cannot be read as a SQLite database"), unreadable.description());
 
         try (RestoreSession session = engine.beginRestore(url(target), RestoreOptions.defaults())) {
             session.apply(sql("CREATE TABLE t(x);"));
