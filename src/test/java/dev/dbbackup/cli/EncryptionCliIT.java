@@ -236,7 +236,8 @@ class EncryptionCliIT {
         Path target = dir.resolve("target.db");
         SampleDatabase.create(target);
         String before = sha256(Files.readAllBytes(target));
-        String[] restore = {"restore", backup.toString(), "--database-url", "sqlite:///./target.db", "--yes", "--clean"};
+        String[] restore = {"restore", backup.toString(), "--database-url", "sqlite:///./target.db", "--yes", "--clean",
+                "--from-database", "app.db"};
         assertVerificationFailure(dbbackup(wrong, restore), backup, "wrong passphrase");
         assertEquals(before, sha256(Files.readAllBytes(target)));
 
