@@ -22,7 +22,8 @@ class UrlAsPsqlReadsItIT {
         PostgresServer server = PostgresServers.version(PostgresServers.newest());
         server.execute("postgres", "DROP DATABASE IF EXISTS \"app+v2\"", "DROP ROLE IF EXISTS \"ops+1\"",
                 "CREATE ROLE \"ops+1\" LOGIN SUPERUSER", "CREATE DATABASE \"app+v2\" OWNER \"ops+1\"");
-        server.execute("app+v2", "CREATE TABLE t(id int)", "INSERT INTO t VALUES (1), (2)");
+        // psql, not the JDBC driver: a JDBC URL takes '+' for a space, which is the very confusion under test
+        server.psql("app+v2", java.util.List.of("-c", "CREATE TABLE t(id int); INSERT INTO t VALUES (1), (2)"));
         String url = "postgresql://ops+1@127.0.0.1:" + server.port() + "/app+v2?application_name=a+b";
 
         Cli.Result psql = Cli.tool(dir, "psql", "-X", "-At", "-c",
@@ -32,7 +33,10 @@ class UrlAsPsqlReadsItIT {
 
         Cli.Result backup = Cli.run(dir, Map.of("DATABASE_URL", url), "backup");
         assertEquals(0, backup.exitCode(), backup::toString);
-        assertTrue(backup.stdout().contains("app+v2"), backup::toString);
+        String written = backup.stdout().lines().filter(l -> l.startsWith("backup written: ")).findFirst().orElseThrow()
+                .substring("backup written: ".length());
+        String manifest = java.nio.file.Files.readString(Path.of(written + ".json"));
+        assertTrue(manifest.contains("\"app+v2\""), "the manifest names the database psql connected to: " + manifest);
 
         for (String port : new String[] {"0", "99999"}) {
             Cli.Result bad = Cli.run(dir, Map.of("DATABASE_URL", "postgresql://ops+1@127.0.0.1:" + port + "/app+v2"), "backup");
