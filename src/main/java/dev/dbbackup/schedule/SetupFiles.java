@@ -170,9 +170,10 @@ public final class SetupFiles {
         Path log = logFile.orElse(request.workDir().resolve("logs").resolve("backup.log"));
         text.append(request.schedule().crontab().orElseThrow()).append(' ');
         cronUser.ifPresent(user -> text.append(user).append(' '));
-        text.append("cd ").append(sh(request.workDir().toString())).append(" && mkdir -p ").append(sh(log.getParent().toString()))
-                .append(" && ").append(shellCommand(request, "backup")).append(" >> ").append(sh(log.toString())).append(" 2>&1")
-                .append(" # ").append(marker(request)).append('\n');
+        String command = "cd " + sh(request.workDir().toString()) + " && mkdir -p " + sh(log.getParent().toString())
+                + " && " + shellCommand(request, "backup") + " >> " + sh(log.toString()) + " 2>&1" + " # " + marker(request);
+        // cron turns an unescaped % of the command into a line break (a %-encoded URL would lose its tail)
+        text.append(command.replace("%", "\\%")).append('\n');
         return new SetupFile(request.unitName().replace('.', '_'), text.toString());
     }
 

@@ -50,6 +50,17 @@ class SetupFilesTest {
     }
 
     @Test
+    void cronLineEscapesEveryPercentSignSoCronRunsTheWholeCommand() {
+        SetupFiles.SetupFile cron = SetupFiles.cron(setup("0 2 * * *", Map.of("DATABASE_URL", "sqlite:////srv/app%20data/app.db",
+                "BACKUP_DIR", "/srv/backups%2Fnightly")).request(), Optional.empty(), Optional.empty());
+        String line = cron.content().lines().filter(l -> !l.startsWith("#")).findFirst().orElseThrow();
+        assertTrue(line.contains("\\%"), line);
+        assertFalse(line.matches(".*(?<!\\\\)%.*"), "cron cuts the command at an unescaped %: " + line);
+        String asCronRunsIt = line.substring("0 2 * * * ".length()).replace("\\%", "%");
+        assertTrue(asCronRunsIt.contains("/srv/backups%2Fnightly") && asCronRunsIt.endsWith("# dbbackup:app.db"), asCronRunsIt);
+    }
+
+    @Test
     void cronFileForCronDHasTheUserColumnAndANameCronAccepts() {
         SetupFiles.SetupFile file = SetupFiles.cron(setup("0 2 * * *", Map.of()).request(), Optional.of("backup"), Optional.of(Path.of("/var/log/db.log")));
         assertTrue(file.content().contains("\n0 2 * * * backup cd "), file.content());
