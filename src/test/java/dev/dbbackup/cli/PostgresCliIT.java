@@ -81,7 +81,8 @@ class PostgresCliIT {
         assertTrue(refused.stderr().contains("--clean"), refused.stderr());
 
         server.execute(empty, "CREATE TABLE added_after_backup(x int)");
-        Cli.Result clean = dbbackup(env(server, source), "restore", "latest", "--database-url", url(server, empty), "--clean", "--yes");
+        Cli.Result clean = dbbackup(env(server, source), "restore", "latest", "--database-url", url(server, empty), "--clean", "--yes",
+                "--from-database", source);
         assertEquals(0, clean.exitCode(), clean::toString);
         assertTrue(clean.stdout().contains("safety backup of the previous database: "), clean.stdout());
         assertEquals(List.of(), PostgresSnapshot.take(server, source).differences(PostgresSnapshot.take(server, empty)));
