@@ -64,6 +64,7 @@ final class PostgresCatalog extends CatalogReader {
         tableObjectReader.commentInlineChecks();
         tableObjectReader.readIndexes();
         tableObjectReader.readTriggers();
+        tableObjectReader.readClonedTriggerStates();
         tableObjectReader.readRules();
         tableObjectReader.readPolicies();
         tableObjectReader.readStatisticsObjects();
@@ -86,6 +87,7 @@ final class PostgresCatalog extends CatalogReader {
                     + "; use --dumper pg_dump, or leave the schema out with --exclude-schema");
         }
         readDependencies();
+        relationDefinitions.orderRefreshes();
         return new ArrayList<>(objects.values());
     }
 

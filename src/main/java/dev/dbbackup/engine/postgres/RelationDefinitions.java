@@ -3,8 +3,12 @@ package dev.dbbackup.engine.postgres;
 import dev.dbbackup.engine.postgres.DumpObject.Kind;
 import dev.dbbackup.engine.postgres.Relation.Column;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Builds the dump objects of the relations {@link RelationReader} read: CREATE TABLE (typed, inherited,
@@ -61,7 +65,10 @@ final class RelationDefinitions extends CatalogReader {
                 if (c.collation != null) {
                     col.append(" COLLATE ").append(c.collation);
                 }
-                if (c.generated == 's' || c.generated == 'v') {
+                if ((c.generated == 's' || c.generated == 'v') && inheritanceChild && c.inheritCount > 0 && parentGenerates(r, c)) {
+                    // The child inherits its parent's generation expression; CREATE TABLE ... INHERITS refuses its own.
+                    col.append("");
+                } else if (c.generated == 's' || c.generated == 'v') {
                     col.append(" GENERATED ALWAYS AS (").append(c.defaultExpression).append(c.generated == 's' ? ") STORED" : ") VIRTUAL");
                 } else if (c.defaultExpression != null && callsUserFunction.contains(key("pg_attrdef", c.defaultOid))) {
                     separateDefault(r, c, "ALTER TABLE ONLY " + qn, tableKey);
@@ -164,6 +171,17 @@ final class RelationDefinitions extends CatalogReader {
         }
     }
 
+    private boolean parentGenerates(Relation r, Column c) {
+        for (long p : r.parents) {
+            Relation parent = relations.get(p);
+            Column pc = parent == null ? null : parent.column(c.name);
+            if (pc != null && pc.generated != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void inheritedColumnFixes(Relation r, Column c, List<String> after) {
         String parentDefault = null;
         boolean parentNotNull = false;
@@ -246,6 +264,9 @@ final class RelationDefinitions extends CatalogReader {
         }
         o.add(sb + ";");
         String word = materialized ? "MATERIALIZED VIEW " : "VIEW ";
+        if (materialized) {
+            columnOptions(r, o);
+        }
         owner(o, word + qn);
         relationComments(r, o, word);
         relationAcl(r, o, "TABLE");
@@ -258,6 +279,35 @@ final class RelationDefinitions extends CatalogReader {
             DumpObject refresh = put(new DumpObject("refresh:" + r.oid, Kind.REFRESH_MATERIALIZED_VIEW, r.schema, r.name, null));
             refresh.add("REFRESH MATERIALIZED VIEW " + qn + ";");
             refresh.dependsOn(o.key);
+        }
+    }
+
+    /**
+     * A materialized view is refreshed after the ones it reads, directly or through views (REFRESH of an unpopulated
+     * one fails); called once pg_depend is read.
+     */
+    void orderRefreshes() {
+        for (DumpObject refresh : new ArrayList<>(objects.values())) {
+            if (refresh.kind != Kind.REFRESH_MATERIALIZED_VIEW) {
+                continue;
+            }
+            String oid = refresh.key.substring("refresh:".length());
+            Deque<String> pending = new ArrayDeque<>(objects.get(key("pg_class", Long.parseLong(oid))).dependsOn);
+            Set<String> seen = new HashSet<>();
+            while (!pending.isEmpty()) {
+                DumpObject read = objects.get(pending.pop());
+                if (read == null || !seen.add(read.key)) {
+                    continue;
+                }
+                if (read.kind == Kind.VIEW) {
+                    pending.addAll(read.dependsOn);
+                } else if (read.kind == Kind.MATERIALIZED_VIEW) {
+                    String readRefresh = "refresh:" + read.key.substring("pg_class:".length());
+                    if (objects.containsKey(readRefresh)) {
+                        refresh.dependsOn(readRefresh);
+                    }
+                }
+            }
         }
     }
 

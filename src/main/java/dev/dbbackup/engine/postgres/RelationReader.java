@@ -138,6 +138,10 @@ final class RelationReader extends CatalogReader {
             String comp = rs.getString("compression");
             c.compression = comp == null || comp.isEmpty() ? null : comp;
             c.options = CatalogQueries.textArray(rs, "options");
+            if (c.options != null) {
+                // Some patched 15.x servers stamp every new column with an internal pg_attver option; pg_dump leaves it out.
+                c.options.removeIf(option -> option.startsWith("pg_attver="));
+            }
             c.acl = CatalogQueries.textArray(rs, "acl");
             c.comment = rs.getString("comment");
             r.columns.add(c);
@@ -192,7 +196,10 @@ final class RelationReader extends CatalogReader {
                 seq.kind = 'I';
                 seq.identitySequenceStatement = "ALTER TABLE " + table.qualified() + " ALTER COLUMN "
                         + SqlText.ident(col.name) + " ADD GENERATED " + (col.identity == 'a' ? "ALWAYS" : "BY DEFAULT")
-                        + " AS IDENTITY (\n    SEQUENCE NAME " + qn + "\n    " + parameters + "\n);";
+                        + " AS IDENTITY (\n    SEQUENCE NAME " + qn + "\n    "
+                        // From 15 an identity sequence can be logged when its table is not, and the other way round.
+                        + (seq.persistence == table.persistence ? "" : seq.persistence == 'u' ? "UNLOGGED\n    " : "LOGGED\n    ")
+                        + parameters + "\n);";
                 table.identitySequenceStatement = (table.identitySequenceStatement == null ? "" : table.identitySequenceStatement + "\n")
                         + seq.identitySequenceStatement;
                 table.identitySequences.add(seq);

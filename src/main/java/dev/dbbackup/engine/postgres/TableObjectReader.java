@@ -212,6 +212,43 @@ final class TableObjectReader extends CatalogReader {
         }, inSchemas());
     }
 
+    /**
+     * A trigger cloned onto a partition (13+) is created by its parent's; only an enable state of its own differs and is
+     * written, as pg_dump does.
+     */
+    void readClonedTriggerStates() throws EngineException {
+        if (version < 130000) {
+            return;
+        }
+        q.forEach("triggers cloned onto partitions", """
+                SELECT tg.oid, tg.tgparentid FROM pg_catalog.pg_trigger tg JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
+                WHERE c.relnamespace = ANY(?::oid[]) AND tg.tgparentid <> 0""",
+                rs -> alias.put(key("pg_trigger", rs.getLong(1)), key("pg_trigger", rs.getLong(2))), inSchemas());
+        q.forEach("trigger states on partitions", """
+                SELECT tg.tgrelid, tg.tgname, tg.tgenabled, tg.tgparentid
+                FROM pg_catalog.pg_trigger tg JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
+                JOIN pg_catalog.pg_trigger parent ON parent.oid = tg.tgparentid
+                WHERE c.relnamespace = ANY(?::oid[]) AND tg.tgenabled <> parent.tgenabled
+                ORDER BY tg.tgname""", rs -> {
+            Relation table = relations.get(rs.getLong("tgrelid"));
+            if (table == null) {
+                return;
+            }
+            String name = rs.getString("tgname");
+            DumpObject o = put(new DumpObject("triggerstate:" + table.oid + ":" + name, Kind.TRIGGER, table.schema,
+                    table.name + " " + name, null));
+            String alter = "ALTER TABLE " + table.qualified();
+            o.add(switch (rs.getString("tgenabled")) {
+                case "D" -> alter + " DISABLE TRIGGER " + SqlText.ident(name) + ";";
+                case "R" -> alter + " ENABLE REPLICA TRIGGER " + SqlText.ident(name) + ";";
+                case "A" -> alter + " ENABLE ALWAYS TRIGGER " + SqlText.ident(name) + ";";
+                default -> alter + " ENABLE TRIGGER " + SqlText.ident(name) + ";";
+            });
+            o.dependsOn(key("pg_class", table.oid)).dependsOn("attach:" + table.oid)
+                    .dependsOn(resolve(key("pg_trigger", rs.getLong("tgparentid"))));
+        }, inSchemas());
+    }
+
     void readRules() throws EngineException {
         q.forEach("rules", """
                 SELECT r.oid, r.ev_class, r.rulename, pg_catalog.pg_get_ruledef(r.oid) AS def, r.ev_enabled,
