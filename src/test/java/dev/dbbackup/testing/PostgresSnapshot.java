@@ -159,6 +159,13 @@ public final class PostgresSnapshot {
                 + " AND " + NOT_EXTENSION.formatted("c.oid") + " AND (c.relacl IS NOT NULL OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL))");
         put(c, acls, "function", "SELECT p.oid::regprocedure::text, p.proacl::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
                 + " WHERE " + USER_SCHEMA + " AND p.proacl IS NOT NULL AND " + NOT_EXTENSION.formatted("p.oid"));
+        put(c, acls, "built-in function", "SELECT p.oid::regprocedure::text, coalesce(p.proacl::text, '') FROM pg_proc p"
+                + " LEFT JOIN pg_init_privs ip ON ip.objoid = p.oid AND ip.classoid = 'pg_proc'::regclass AND ip.objsubid = 0"
+                + " WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.proacl IS DISTINCT FROM ip.initprivs");
+        put(c, acls, "built-in column", "SELECT a.attrelid::regclass::text || '.' || a.attname, coalesce(a.attacl::text, '') FROM pg_attribute a"
+                + " JOIN pg_class c ON c.oid = a.attrelid"
+                + " LEFT JOIN pg_init_privs ip ON ip.objoid = a.attrelid AND ip.classoid = 'pg_class'::regclass AND ip.objsubid = a.attnum"
+                + " WHERE c.relnamespace = 'pg_catalog'::regnamespace AND a.attnum > 0 AND a.attacl IS DISTINCT FROM ip.initprivs");
         put(c, acls, "language", "SELECT l.lanname, l.lanacl::text FROM pg_language l WHERE l.lanacl IS NOT NULL");
         put(c, acls, "schema", "SELECT n.nspname, n.nspacl::text FROM pg_namespace n WHERE " + USER_SCHEMA
                 + " AND n.nspacl IS NOT NULL");

@@ -58,7 +58,8 @@ final class PrivilegeReader extends CatalogReader {
 
     /**
      * Privileges changed since the objects were created by an extension or by initdb (pg_init_privs holds the starting
-     * point; the plpgsql language and everything in pg_catalog and information_schema come with every database), on
+     * point; the plpgsql language and everything in pg_catalog come with every database; information_schema is left out, as
+     * pg_dump does, its objects have no such record before 13), on
      * routines, relations and their columns, types and languages. Changes to built-in objects belong to the whole
      * database and are written only for a whole-database dump, as pg_dump does.
      */
@@ -111,7 +112,7 @@ final class PrivilegeReader extends CatalogReader {
                 LEFT JOIN pg_catalog.pg_extension x ON x.oid = d.refobjid
                 WHERE m.acl::text[] IS DISTINCT FROM m.base::text[]
                   AND (x.oid IS NOT NULL OR (m.oid < 16384 AND (m.nsp IS NULL
-                       OR m.nsp IN (SELECT n.oid FROM pg_catalog.pg_namespace n WHERE n.nspname IN ('pg_catalog', 'information_schema')))))
+                       OR m.nsp = 'pg_catalog'::regnamespace)))
                 ORDER BY m.label, m.col NULLS FIRST""";
         q.forEach("privileges of extension and built-in objects", query, rs -> {
             DumpObject extension = rs.getLong("extoid") == 0 ? null : objects.get(key("pg_extension", rs.getLong("extoid")));
