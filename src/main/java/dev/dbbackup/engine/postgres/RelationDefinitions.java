@@ -44,7 +44,10 @@ final class RelationDefinitions extends CatalogReader {
         }
         sb.append("TABLE ").append(qn);
         List<String> elements = new ArrayList<>();
-        boolean inheritanceChild = !r.isPartition && !r.parents.isEmpty();
+        // CREATE TABLE ... INHERITS puts the parents' columns first: a child whose columns are in another order (a
+        // column added to the parent later, a table that joined with ALTER TABLE ... INHERIT) is created whole and joins.
+        boolean keepOrder = !r.isPartition && !r.parents.isEmpty() && r.ofType == null && !inheritsGivesOrder(r);
+        boolean inheritanceChild = !r.isPartition && !r.parents.isEmpty() && !keepOrder;
         if (r.ofType != null) {
             sb.append(" OF ").append(r.ofType);
             for (Column c : r.columns) {
@@ -87,6 +90,11 @@ final class RelationDefinitions extends CatalogReader {
             for (String check : r.inlineChecks) {
                 elements.add("    " + check);
             }
+            if (keepOrder) {
+                for (String[] check : r.inheritedChecks) {
+                    elements.add("    CONSTRAINT " + SqlText.ident(check[0]) + " " + check[1]);
+                }
+            }
             sb.append(" (\n").append(String.join(",\n", elements)).append(elements.isEmpty() ? "" : "\n").append(")");
         }
         if (inheritanceChild) {
@@ -120,6 +128,9 @@ final class RelationDefinitions extends CatalogReader {
             sb.append("\nTABLESPACE ").append(SqlText.ident(r.tablespace));
         }
         o.add(sb + ";");
+        if (keepOrder) {
+            joinParents(r, o);
+        }
         o.statements.addAll(after);
         columnOptions(r, o);
         if (r.identitySequenceStatement != null) {
@@ -169,6 +180,74 @@ final class RelationDefinitions extends CatalogReader {
             data.data = new DumpObject.TableData(r.oid, r.schema, r.name, copyColumns);
             data.dependsOn(tableKey);
         }
+    }
+
+    /** Whether CREATE TABLE ... INHERITS (parents' columns in order, then the child's own) gives the child's column order. */
+    private boolean inheritsGivesOrder(Relation r) {
+        List<String> order = new ArrayList<>();
+        for (long p : r.parents) {
+            Relation parent = relations.get(p);
+            if (parent == null) {
+                return true;
+            }
+            for (Column c : parent.columns) {
+                if (!order.contains(c.name)) {
+                    order.add(c.name);
+                }
+            }
+        }
+        for (Column c : r.columns) {
+            if (!order.contains(c.name)) {
+                order.add(c.name);
+            }
+        }
+        List<String> actual = new ArrayList<>();
+        r.columns.forEach(c -> actual.add(c.name));
+        return order.equals(actual);
+    }
+
+    /**
+     * The child created whole joins its parents; columns and CHECK constraints it had only from them are marked
+     * inherited again, which needs a catalog update: done when the restoring role is a superuser, otherwise the
+     * column order is kept and a warning says they became the child's own (as if declared locally).
+     */
+    private void joinParents(Relation r, DumpObject o) {
+        String qn = r.qualified();
+        for (long p : r.parents) {
+            o.add("ALTER TABLE ONLY " + qn + " INHERIT " + relations.get(p).qualified() + ";");
+        }
+        List<String> columns = new ArrayList<>();
+        for (Column c : r.columns) {
+            if (!c.local) {
+                columns.add(SqlText.literal(c.name));
+            }
+        }
+        List<String> checks = new ArrayList<>();
+        for (String[] check : r.inheritedChecks) {
+            checks.add(SqlText.literal(check[0]));
+        }
+        if (columns.isEmpty() && checks.isEmpty()) {
+            return;
+        }
+        String table = SqlText.literal(qn) + "::pg_catalog.regclass";
+        StringBuilder sb = new StringBuilder("DO $dbbackup$\nBEGIN\n");
+        sb.append("  IF (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER) THEN\n");
+        if (!columns.isEmpty()) {
+            sb.append("    UPDATE pg_catalog.pg_attribute SET attislocal = false WHERE attrelid = ").append(table)
+                    .append(" AND attname IN (").append(String.join(", ", columns)).append(");\n");
+            // From 18 NOT NULL is a constraint too, local or inherited like its column.
+            sb.append("    UPDATE pg_catalog.pg_constraint SET conislocal = false WHERE conrelid = ").append(table)
+                    .append(" AND contype = 'n' AND conkey[1] IN (SELECT a.attnum FROM pg_catalog.pg_attribute a WHERE a.attrelid = ")
+                    .append(table).append(" AND NOT a.attislocal);\n");
+        }
+        if (!checks.isEmpty()) {
+            sb.append("    UPDATE pg_catalog.pg_constraint SET conislocal = false WHERE conrelid = ").append(table)
+                    .append(" AND contype = 'c' AND conname IN (").append(String.join(", ", checks)).append(");\n");
+        }
+        sb.append("  ELSE\n    RAISE WARNING '%', ").append(SqlText.literal("restored by a role that is not a superuser: the columns and "
+                + "checks " + qn + " inherits are now also its own (the column order is kept)")).append(";\n");
+        sb.append("  END IF;\nEND\n$dbbackup$;");
+        o.add(sb.toString());
     }
 
     private boolean parentGenerates(Relation r, Column c) {
