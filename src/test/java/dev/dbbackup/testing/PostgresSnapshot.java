@@ -151,8 +151,7 @@ public final class PostgresSnapshot {
 
         put(c, comments, "", "SELECT o.type || ' ' || o.identity, d.description FROM pg_description d,"
                 + " LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o"
-                + " WHERE (d.objoid >= 16384 OR (d.classoid = 'pg_namespace'::regclass AND d.objoid = 'public'::regnamespace))"
-                + " AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.objid = d.objoid AND x.deptype = 'e')");
+                + " WHERE (d.objoid >= 16384 OR (d.classoid = 'pg_namespace'::regclass AND d.objoid = 'public'::regnamespace))");
         put(c, acls, "relation", "SELECT c.oid::regclass::text, c.relacl::text || ' ' || coalesce((SELECT string_agg(a.attname || a.attacl::text, ',' ORDER BY a.attnum)"
                 + " FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL), '')"
                 + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + USER_SCHEMA

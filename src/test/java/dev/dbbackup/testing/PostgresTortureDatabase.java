@@ -187,6 +187,10 @@ public final class PostgresTortureDatabase {
                 "COMMENT ON CAST (shop.mood AS integer) IS 'rank'",
                 "COMMENT ON COLLATION shop.ci IS 'case-insensitive'",
                 "COMMENT ON STATISTICS shop.customer_stats IS 'stats'",
+                // Comments the application put on objects of extensions (pg_dump leaves them out).
+                "COMMENT ON FUNCTION shop.akeys(shop.hstore) IS 'the keys, for the app'",
+                "COMMENT ON TYPE shop.hstore IS 'key/value pairs'",
+                "COMMENT ON OPERATOR public.= (public.citext, public.citext) IS 'case-insensitive equality'",
                 "COMMENT ON TABLE \"Mixed Case\".\"Table With Spaces\" IS 'spaces'",
                 "GRANT USAGE ON SCHEMA shop TO torture_reader",
                 "GRANT SELECT ON shop.customer TO torture_reader",

@@ -78,6 +78,7 @@ final class PostgresCatalog extends CatalogReader {
         privilegeReader.readExtensionMemberPrivileges();
         privilegeReader.refuseSecurityLabels();
         extensionReader.readExtensionConfiguration();
+        extensionReader.readExtensionMemberComments();
         readUnsupported();
         if (!unsupported.isEmpty()) {
             List<String> names = new ArrayList<>(unsupported);
