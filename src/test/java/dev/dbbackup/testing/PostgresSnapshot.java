@@ -132,6 +132,11 @@ public final class PostgresSnapshot {
                 + (major >= 16 ? " || ' ' || s.suborigin || ' ' || s.subpasswordrequired || ' ' || s.subrunasowner" : "")
                 + (major >= 17 ? " || ' ' || s.subfailover" : "")
                 + " FROM pg_subscription s WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())");
+        put(c, schema, "database", "SELECT 'properties', coalesce(shobj_description(d.oid, 'pg_database'), '') || ' '"
+                + " || coalesce((SELECT string_agg(x::text, ',' ORDER BY x::text) FROM unnest(d.datacl) x), '')"
+                + " || ' ' || coalesce((SELECT string_agg(coalesce(pg_get_userbyid(nullif(s.setrole, 0)), '*') || ':' || s.setconfig::text, ','"
+                + "   ORDER BY s.setrole) FROM pg_db_role_setting s WHERE s.setdatabase = d.oid), '')"
+                + " FROM pg_database d WHERE d.datname = current_database()");
         put(c, schema, "event trigger", "SELECT evtname, evtevent || ' ' || evtfoid::regproc::text || ' ' || evtenabled::text || ' '"
                 + " || coalesce(evttags::text, '') FROM pg_event_trigger");
         put(c, schema, "cast", "SELECT format_type(castsource, NULL) || ' AS ' || format_type(casttarget, NULL),"

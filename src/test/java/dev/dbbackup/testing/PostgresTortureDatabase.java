@@ -286,6 +286,15 @@ public final class PostgresTortureDatabase {
         if (major >= 17) {
             s.add("GRANT MAINTAIN ON shop.cache TO torture_reader");
         }
+        // Properties of the database itself, whatever its name.
+        s.add("DO $$ BEGIN\n"
+                + "  EXECUTE format('COMMENT ON DATABASE %I IS %L', current_database(), 'the torture database, it''s');\n"
+                + "  EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO torture_reader WITH GRANT OPTION', current_database());\n"
+                + "  EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());\n"
+                + "  EXECUTE format('ALTER DATABASE %I SET work_mem TO ''12MB''', current_database());\n"
+                + "  EXECUTE format('ALTER DATABASE %I SET search_path TO \"$user\", public, shop', current_database());\n"
+                + "  EXECUTE format('ALTER ROLE torture_reader IN DATABASE %I SET statement_timeout TO ''1min''', current_database());\n"
+                + "END $$");
         // A subscription to a publisher that is not there: created without connecting, as a restore writes it.
         List<String> subscriptionOptions = new ArrayList<>(List.of("connect = false", "slot_name = 'torture_slot'",
                 "synchronous_commit = 'local'"));

@@ -49,7 +49,8 @@ final class DumpObject {
         ACL(60, "ACL"),
         DEFAULT_ACL(61, "DEFAULT ACL"),
         EVENT_TRIGGER(70, "EVENT TRIGGER"),
-        REFRESH_MATERIALIZED_VIEW(71, "MATERIALIZED VIEW DATA");
+        REFRESH_MATERIALIZED_VIEW(71, "MATERIALIZED VIEW DATA"),
+        DATABASE_PROPERTIES(72, "DATABASE PROPERTIES");
 
         final int priority;
         final String label;

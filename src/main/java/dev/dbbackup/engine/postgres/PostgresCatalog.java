@@ -72,6 +72,7 @@ final class PostgresCatalog extends CatalogReader {
         if (filter.wholeDatabase()) {
             schemaObjectReader.readEventTriggers();
             schemaObjectReader.readSubscriptions();
+            schemaObjectReader.readDatabaseProperties();
             schemaObjectReader.readLargeObjects();
         }
         privilegeReader.readDefaultPrivileges();
