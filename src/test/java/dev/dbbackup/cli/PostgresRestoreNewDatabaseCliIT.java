@@ -101,7 +101,7 @@ class PostgresRestoreNewDatabaseCliIT {
     }
 
     private static void drop(String database) {
-        server.execute("postgres", "DROP DATABASE IF EXISTS \"" + database + "\"" + (server.major() >= 13 ? " WITH (FORCE)" : ""));
+        server.dropDatabase("\"" + database + "\"");
     }
 
     private static String errorLine(Cli.Result result) {

@@ -76,7 +76,8 @@ public final class PostgresServer {
 
     public void dropDatabase(String name) {
         // A database with subscriptions cannot be dropped: detach them from their slots (there are none) and drop them.
-        try (Connection c = connect(name); Statement s = c.createStatement();
+        String unquoted = name.startsWith("\"") ? name.substring(1, name.length() - 1).replace("\"\"", "\"") : name;
+        try (Connection c = connect(unquoted); Statement s = c.createStatement();
              java.sql.ResultSet rs = s.executeQuery("SELECT quote_ident(subname) FROM pg_subscription WHERE subdbid = "
                      + "(SELECT oid FROM pg_database WHERE datname = current_database())")) {
             List<String> subscriptions = new ArrayList<>();

@@ -132,6 +132,11 @@ public final class PostgresSnapshot {
                 + (major >= 16 ? " || ' ' || s.suborigin || ' ' || s.subpasswordrequired || ' ' || s.subrunasowner" : "")
                 + (major >= 17 ? " || ' ' || s.subfailover" : "")
                 + " FROM pg_subscription s WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())");
+        put(c, schema, "database", "SELECT 'properties', coalesce(shobj_description(d.oid, 'pg_database'), '') || ' '"
+                + " || coalesce((SELECT string_agg(x::text, ',' ORDER BY x::text) FROM unnest(d.datacl) x), '')"
+                + " || ' ' || coalesce((SELECT string_agg(coalesce(pg_get_userbyid(nullif(s.setrole, 0)), '*') || ':' || s.setconfig::text, ','"
+                + "   ORDER BY s.setrole) FROM pg_db_role_setting s WHERE s.setdatabase = d.oid), '')"
+                + " FROM pg_database d WHERE d.datname = current_database()");
         put(c, schema, "event trigger", "SELECT evtname, evtevent || ' ' || evtfoid::regproc::text || ' ' || evtenabled::text || ' '"
                 + " || coalesce(evttags::text, '') FROM pg_event_trigger");
         put(c, schema, "cast", "SELECT format_type(castsource, NULL) || ' AS ' || format_type(casttarget, NULL),"
@@ -153,8 +158,7 @@ public final class PostgresSnapshot {
 
         put(c, comments, "", "SELECT o.type || ' ' || o.identity, d.description FROM pg_description d,"
                 + " LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o"
-                + " WHERE (d.objoid >= 16384 OR (d.classoid = 'pg_namespace'::regclass AND d.objoid = 'public'::regnamespace))"
-                + " AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.objid = d.objoid AND x.deptype = 'e')");
+                + " WHERE (d.objoid >= 16384 OR (d.classoid = 'pg_namespace'::regclass AND d.objoid = 'public'::regnamespace))");
         // An ACL spelled out as exactly its default grants what no ACL (NULL) grants; pg_dump writes neither, so both count as none.
         String relationDefault = "acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::\"char\", c.relowner)";
         put(c, acls, "relation", "SELECT c.oid::regclass::text, coalesce(c.relacl, " + relationDefault + ")::text || ' '"
@@ -165,6 +169,13 @@ public final class PostgresSnapshot {
                 + " OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL))");
         put(c, acls, "function", "SELECT p.oid::regprocedure::text, p.proacl::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
                 + " WHERE " + USER_SCHEMA + " AND p.proacl <> acldefault('f', p.proowner) AND " + NOT_EXTENSION.formatted("p.oid"));
+        put(c, acls, "built-in function", "SELECT p.oid::regprocedure::text, coalesce(p.proacl::text, '') FROM pg_proc p"
+                + " LEFT JOIN pg_init_privs ip ON ip.objoid = p.oid AND ip.classoid = 'pg_proc'::regclass AND ip.objsubid = 0"
+                + " WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.proacl IS DISTINCT FROM ip.initprivs");
+        put(c, acls, "built-in column", "SELECT a.attrelid::regclass::text || '.' || a.attname, coalesce(a.attacl::text, '') FROM pg_attribute a"
+                + " JOIN pg_class c ON c.oid = a.attrelid"
+                + " LEFT JOIN pg_init_privs ip ON ip.objoid = a.attrelid AND ip.classoid = 'pg_class'::regclass AND ip.objsubid = a.attnum"
+                + " WHERE c.relnamespace = 'pg_catalog'::regnamespace AND a.attnum > 0 AND a.attacl IS DISTINCT FROM ip.initprivs");
         put(c, acls, "language", "SELECT l.lanname, l.lanacl::text FROM pg_language l WHERE l.lanacl IS NOT NULL");
         put(c, acls, "schema", "SELECT n.nspname, n.nspacl::text FROM pg_namespace n WHERE " + USER_SCHEMA
                 + " AND n.nspacl <> acldefault('n', n.nspowner)");

@@ -129,6 +129,14 @@ public final class PostgresTortureDatabase {
                 "INSERT INTO shop.stored_apart VALUES (1, 'apart')",
                 "CREATE MATERIALIZED VIEW shop.apart_mv TABLESPACE torture_space AS SELECT id FROM shop.stored_apart",
                 "CREATE TABLE shop.parted_apart (k integer) PARTITION BY LIST (k) TABLESPACE torture_space",
+                "GRANT EXECUTE ON FUNCTION pg_catalog.pg_ls_dir(text) TO torture_reader",
+                "REVOKE EXECUTE ON FUNCTION pg_catalog.pg_sleep(double precision) FROM PUBLIC",
+                "GRANT SELECT (rolname) ON pg_catalog.pg_authid TO torture_reader",
+                // A child that joins a parent with a generated column keeps the parent's expression.
+                "CREATE TABLE shop.gen_parent (a integer NOT NULL, b integer GENERATED ALWAYS AS (a * 2) STORED)",
+                "CREATE TABLE shop.gen_joined (a integer NOT NULL, b integer GENERATED ALWAYS AS (a * 2) STORED)",
+                "ALTER TABLE shop.gen_joined INHERIT shop.gen_parent",
+                "INSERT INTO shop.gen_joined (a) VALUES (21)",
                 "GRANT USAGE ON LANGUAGE plpgsql TO torture_reader WITH GRANT OPTION",
                 "REVOKE USAGE ON LANGUAGE plpgsql FROM PUBLIC",
                 "ALTER TABLE shop.orders ADD CONSTRAINT no_overlap EXCLUDE USING gist (placed WITH &&)",
@@ -151,6 +159,7 @@ public final class PostgresTortureDatabase {
                 "CREATE UNIQUE INDEX order_totals_pk ON shop.order_totals (customer_id)",
                 "CREATE MATERIALIZED VIEW shop.empty_mv AS SELECT 1 AS one WITH NO DATA",
                 "CREATE MATERIALIZED VIEW shop.totals_of_totals AS SELECT count(*) AS n FROM shop.order_totals",
+                "CREATE MATERIALIZED VIEW shop.mv_reads_mv AS SELECT n FROM shop.totals_of_totals",
                 "CREATE FUNCTION shop.top_customers() RETURNS SETOF shop.customer_orders LANGUAGE sql STABLE "
                         + "AS $$ SELECT * FROM shop.customer_orders ORDER BY n DESC $$",
                 "ALTER TABLE shop.orders ENABLE ROW LEVEL SECURITY",
@@ -178,6 +187,10 @@ public final class PostgresTortureDatabase {
                 "COMMENT ON CAST (shop.mood AS integer) IS 'rank'",
                 "COMMENT ON COLLATION shop.ci IS 'case-insensitive'",
                 "COMMENT ON STATISTICS shop.customer_stats IS 'stats'",
+                // Comments the application put on objects of extensions (pg_dump leaves them out).
+                "COMMENT ON FUNCTION shop.akeys(shop.hstore) IS 'the keys, for the app'",
+                "COMMENT ON TYPE shop.hstore IS 'key/value pairs'",
+                "COMMENT ON OPERATOR public.= (public.citext, public.citext) IS 'case-insensitive equality'",
                 "COMMENT ON TABLE \"Mixed Case\".\"Table With Spaces\" IS 'spaces'",
                 "GRANT USAGE ON SCHEMA shop TO torture_reader",
                 "GRANT SELECT ON shop.customer TO torture_reader",
@@ -236,10 +249,22 @@ public final class PostgresTortureDatabase {
                 "SELECT setval('shop.kinds_id_seq', 42, false)",
                 "SELECT nextval('shop.order_no')",
                 "REFRESH MATERIALIZED VIEW shop.order_totals",
-                "REFRESH MATERIALIZED VIEW shop.totals_of_totals"));
+                "REFRESH MATERIALIZED VIEW shop.totals_of_totals",
+                "REFRESH MATERIALIZED VIEW shop.mv_reads_mv"));
         s.addAll(catalogKinds(major));
+        if (major >= 13) {
+            s.addAll(List.of(
+                    "CREATE TABLE shop.trig_parted (k integer) PARTITION BY LIST (k)",
+                    "CREATE TABLE shop.trig_parted_1 PARTITION OF shop.trig_parted FOR VALUES IN (1)",
+                    "CREATE TABLE shop.trig_parted_2 PARTITION OF shop.trig_parted FOR VALUES IN (2)",
+                    "CREATE TRIGGER parted_audit AFTER INSERT ON shop.trig_parted FOR EACH ROW EXECUTE FUNCTION shop.check_order()",
+                    "ALTER TABLE shop.trig_parted_1 DISABLE TRIGGER parted_audit",
+                    "ALTER TABLE shop.trig_parted_2 ENABLE ALWAYS TRIGGER parted_audit"));
+        }
         if (major >= 14) {
             s.addAll(List.of(
+                    "CREATE MATERIALIZED VIEW shop.compressed_mv AS SELECT 'x'::text AS t",
+                    "ALTER MATERIALIZED VIEW shop.compressed_mv ALTER COLUMN t SET COMPRESSION pglz",
                     "CREATE FUNCTION shop.std_body(a integer) RETURNS integer LANGUAGE sql IMMUTABLE\n"
                             + "BEGIN ATOMIC\n  SELECT a + 1;\n  SELECT CASE WHEN a > 0 THEN a + 2 ELSE 0 END;\nEND",
                     "CREATE FUNCTION shop.customer_count() RETURNS bigint LANGUAGE sql STABLE BEGIN ATOMIC SELECT count(*) FROM shop.customer; END",
@@ -262,6 +287,15 @@ public final class PostgresTortureDatabase {
         if (major >= 17) {
             s.add("GRANT MAINTAIN ON shop.cache TO torture_reader");
         }
+        // Properties of the database itself, whatever its name.
+        s.add("DO $$ BEGIN\n"
+                + "  EXECUTE format('COMMENT ON DATABASE %I IS %L', current_database(), 'the torture database, it''s');\n"
+                + "  EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO torture_reader WITH GRANT OPTION', current_database());\n"
+                + "  EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());\n"
+                + "  EXECUTE format('ALTER DATABASE %I SET work_mem TO ''12MB''', current_database());\n"
+                + "  EXECUTE format('ALTER DATABASE %I SET search_path TO \"$user\", public, shop', current_database());\n"
+                + "  EXECUTE format('ALTER ROLE torture_reader IN DATABASE %I SET statement_timeout TO ''1min''', current_database());\n"
+                + "END $$");
         // A subscription to a publisher that is not there: created without connecting, as a restore writes it.
         List<String> subscriptionOptions = new ArrayList<>(List.of("connect = false", "slot_name = 'torture_slot'",
                 "synchronous_commit = 'local'"));

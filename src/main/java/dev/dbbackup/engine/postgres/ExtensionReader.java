@@ -46,6 +46,49 @@ final class ExtensionReader extends CatalogReader {
         });
     }
 
+    /**
+     * Comments on the objects of a dumped extension (pg_dump leaves them out, so a comment the application put there
+     * is lost with it). All are written after the extension is created: one its script wrote is written back the same.
+     */
+    void readExtensionMemberComments() throws EngineException {
+        q.forEach("comments on extension members", """
+                SELECT x.oid AS extoid, d.classoid, d.objoid, d.objsubid, o.type, o.identity, d.description
+                FROM pg_catalog.pg_description d
+                JOIN pg_catalog.pg_depend dep ON dep.classid = d.classoid AND dep.objid = d.objoid AND dep.objsubid = 0
+                  AND dep.deptype = 'e'
+                JOIN pg_catalog.pg_extension x ON x.oid = dep.refobjid,
+                LATERAL pg_catalog.pg_identify_object(d.classoid, d.objoid, d.objsubid) o
+                ORDER BY o.type, o.identity""", rs -> {
+            DumpObject extension = objects.get(key("pg_extension", rs.getLong("extoid")));
+            String target = commentTarget(rs.getString("type"), rs.getString("identity"));
+            if (extension == null || target == null) {
+                return;
+            }
+            DumpObject o = put(new DumpObject("comment:" + rs.getLong("classoid") + ":" + rs.getLong("objoid") + ":" + rs.getInt("objsubid"),
+                    Kind.EXTENSION_MEMBER_COMMENT, null, rs.getString("identity"), null));
+            comment(o, target, rs.getString("description"));
+            o.dependsOn(extension.key);
+        });
+    }
+
+    /** What COMMENT ON names for an object pg_identify_object describes, or null for a kind that takes no comment. */
+    static String commentTarget(String type, String identity) {
+        int on = identity.indexOf("\" on ");
+        String onClause = on < 0 ? null : identity.substring(0, on + 1) + " ON " + identity.substring(on + 5);
+        return switch (type) {
+            case "table column", "view column", "materialized view column", "foreign table column", "composite type column" ->
+                    "COLUMN " + identity;
+            case "composite type" -> "TYPE " + identity;
+            case "table constraint", "trigger", "policy", "rule" -> onClause == null ? null
+                    : (type.equals("table constraint") ? "CONSTRAINT" : type.toUpperCase()) + " " + onClause;
+            case "domain constraint" -> onClause == null ? null
+                    : "CONSTRAINT " + identity.substring(0, on + 1) + " ON DOMAIN " + identity.substring(on + 5);
+            case "default value", "operator of access method", "function of access method", "user mapping",
+                 "publication relation", "default acl", "role membership" -> null;
+            default -> type.toUpperCase() + " " + identity;
+        };
+    }
+
     /** Rows users added to an extension's configuration tables (pg_extension.extconfig), as pg_dump keeps them. */
     void readExtensionConfiguration() throws EngineException {
         List<Object[]> configs = new ArrayList<>();

@@ -95,6 +95,7 @@ final class PostgresCatalog extends CatalogReader {
         if (filter.wholeDatabase()) {
             schemaObjectReader.readEventTriggers();
             schemaObjectReader.readSubscriptions();
+            schemaObjectReader.readDatabaseProperties();
             schemaObjectReader.readLargeObjects();
         }
         privilegeReader.readDefaultPrivileges();
@@ -102,6 +103,7 @@ final class PostgresCatalog extends CatalogReader {
         catalogPrivilegeReader.readCatalogPrivileges();
         privilegeReader.refuseSecurityLabels();
         extensionReader.readExtensionConfiguration();
+        extensionReader.readExtensionMemberComments();
         if (!unsupported.isEmpty()) {
             List<String> names = new ArrayList<>(unsupported);
             String shown = String.join(", ", names.subList(0, Math.min(8, names.size())))

@@ -34,6 +34,8 @@ final class Relation {
     final List<Long> parents = new ArrayList<>();
     final List<Column> columns = new ArrayList<>();
     final List<String> inlineChecks = new ArrayList<>();
+    /** Validated CHECK constraints an inheritance child has only from its parents: name, definition. */
+    final List<String[]> inheritedChecks = new ArrayList<>();
     final Map<String, String> notNullNames = new HashMap<>();
     String identitySequenceStatement;
     final List<Relation> identitySequences = new ArrayList<>();

@@ -5,6 +5,7 @@ import dev.dbbackup.engine.postgres.Relation.Column;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Builds the dump objects of the relations {@link RelationReader} read: CREATE TABLE (typed, inherited,
@@ -40,14 +41,10 @@ final class RelationDefinitions extends CatalogReader {
         }
         sb.append("TABLE ").append(qn);
         List<String> elements = new ArrayList<>();
-        boolean inheritanceChild = !r.isPartition && !r.parents.isEmpty();
-        // CREATE TABLE ... INHERITS puts the parents' columns first; a child whose own columns come in another order
-        // (it joined with ALTER TABLE ... INHERIT) is created with its own order and joins its parents afterwards.
-        boolean joinsLater = inheritanceChild && r.ofType == null && r.columns.stream().allMatch(c -> c.local)
-                && !columnNames(r.columns).equals(inheritsOrder(r));
-        if (joinsLater) {
-            inheritanceChild = false;
-        }
+        // CREATE TABLE ... INHERITS puts the parents' columns first: a child whose columns are in another order (a
+        // column added to the parent later, a table that joined with ALTER TABLE ... INHERIT) is created whole and joins.
+        boolean keepOrder = !r.isPartition && !r.parents.isEmpty() && r.ofType == null && !inheritsGivesOrder(r);
+        boolean inheritanceChild = !r.isPartition && !r.parents.isEmpty() && !keepOrder;
         if (r.ofType != null) {
             sb.append(" OF ").append(r.ofType);
             for (Column c : r.columns) {
@@ -69,7 +66,7 @@ final class RelationDefinitions extends CatalogReader {
                     col.append(" COLLATE ").append(c.collation);
                 }
                 // An inheritance child takes its parent's generation expression; stating one of its own is an error.
-                boolean ownGeneration = c.generated != 0 && !(inheritanceChild && parentGenerates(r, c.name));
+                boolean ownGeneration = c.generated != 0 && !(inheritanceChild && parentGenerates(r, c));
                 if (ownGeneration) {
                     col.append(" GENERATED ALWAYS AS (").append(c.defaultExpression).append(c.generated == 's' ? ") STORED" : ") VIRTUAL");
                 } else if (c.generated == 0 && c.defaultExpression != null && callsUserFunction.contains(key("pg_attrdef", c.defaultOid))) {
@@ -88,6 +85,11 @@ final class RelationDefinitions extends CatalogReader {
             }
             for (String check : r.inlineChecks) {
                 elements.add("    " + check);
+            }
+            if (keepOrder) {
+                for (String[] check : r.inheritedChecks) {
+                    elements.add("    CONSTRAINT " + SqlText.ident(check[0]) + " " + check[1]);
+                }
             }
             sb.append(" (\n").append(String.join(",\n", elements)).append(elements.isEmpty() ? "" : "\n").append(")");
         }
@@ -122,14 +124,8 @@ final class RelationDefinitions extends CatalogReader {
             sb.append("\nTABLESPACE ").append(SqlText.ident(r.tablespace));
         }
         o.add(sb + ";");
-        if (joinsLater) {
-            for (long p : r.parents) {
-                Relation parent = relations.get(p);
-                if (parent != null) {
-                    o.add("ALTER TABLE ONLY " + qn + " INHERIT " + parent.qualified() + ";");
-                }
-                o.dependsOn(key("pg_class", p));
-            }
+        if (keepOrder) {
+            joinParents(r, o);
         }
         o.statements.addAll(after);
         columnOptions(r, o);
@@ -182,6 +178,85 @@ final class RelationDefinitions extends CatalogReader {
         }
     }
 
+    /** Whether CREATE TABLE ... INHERITS (parents' columns in order, then the child's own) gives the child's column order. */
+    private boolean inheritsGivesOrder(Relation r) {
+        List<String> order = new ArrayList<>();
+        for (long p : r.parents) {
+            Relation parent = relations.get(p);
+            if (parent == null) {
+                return true;
+            }
+            for (Column c : parent.columns) {
+                if (!order.contains(c.name)) {
+                    order.add(c.name);
+                }
+            }
+        }
+        for (Column c : r.columns) {
+            if (!order.contains(c.name)) {
+                order.add(c.name);
+            }
+        }
+        List<String> actual = new ArrayList<>();
+        r.columns.forEach(c -> actual.add(c.name));
+        return order.equals(actual);
+    }
+
+    /**
+     * The child created whole joins its parents; columns and CHECK constraints it had only from them are marked
+     * inherited again, which needs a catalog update: done when the restoring role is a superuser, otherwise the
+     * column order is kept and a warning says they became the child's own (as if declared locally).
+     */
+    private void joinParents(Relation r, DumpObject o) {
+        String qn = r.qualified();
+        for (long p : r.parents) {
+            o.add("ALTER TABLE ONLY " + qn + " INHERIT " + relations.get(p).qualified() + ";");
+        }
+        List<String> columns = new ArrayList<>();
+        for (Column c : r.columns) {
+            if (!c.local) {
+                columns.add(SqlText.literal(c.name));
+            }
+        }
+        List<String> checks = new ArrayList<>();
+        for (String[] check : r.inheritedChecks) {
+            checks.add(SqlText.literal(check[0]));
+        }
+        if (columns.isEmpty() && checks.isEmpty()) {
+            return;
+        }
+        String table = SqlText.literal(qn) + "::pg_catalog.regclass";
+        StringBuilder sb = new StringBuilder("DO $dbbackup$\nBEGIN\n");
+        sb.append("  IF (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER) THEN\n");
+        if (!columns.isEmpty()) {
+            sb.append("    UPDATE pg_catalog.pg_attribute SET attislocal = false WHERE attrelid = ").append(table)
+                    .append(" AND attname IN (").append(String.join(", ", columns)).append(");\n");
+            // From 18 NOT NULL is a constraint too, local or inherited like its column.
+            sb.append("    UPDATE pg_catalog.pg_constraint SET conislocal = false WHERE conrelid = ").append(table)
+                    .append(" AND contype = 'n' AND conkey[1] IN (SELECT a.attnum FROM pg_catalog.pg_attribute a WHERE a.attrelid = ")
+                    .append(table).append(" AND NOT a.attislocal);\n");
+        }
+        if (!checks.isEmpty()) {
+            sb.append("    UPDATE pg_catalog.pg_constraint SET conislocal = false WHERE conrelid = ").append(table)
+                    .append(" AND contype = 'c' AND conname IN (").append(String.join(", ", checks)).append(");\n");
+        }
+        sb.append("  ELSE\n    RAISE WARNING '%', ").append(SqlText.literal("restored by a role that is not a superuser: the columns and "
+                + "checks " + qn + " inherits are now also its own (the column order is kept)")).append(";\n");
+        sb.append("  END IF;\nEND\n$dbbackup$;");
+        o.add(sb.toString());
+    }
+
+    private boolean parentGenerates(Relation r, Column c) {
+        for (long p : r.parents) {
+            Relation parent = relations.get(p);
+            Column pc = parent == null ? null : parent.column(c.name);
+            if (pc != null && pc.generated != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void inheritedColumnFixes(Relation r, Column c, List<String> after) {
         String parentDefault = null;
         boolean parentNotNull = false;
@@ -204,47 +279,6 @@ final class RelationDefinitions extends CatalogReader {
         if (c.notNull && !parentNotNull) {
             after.add(col + " SET NOT NULL;");
         }
-    }
-
-    private static List<String> columnNames(List<Column> columns) {
-        List<String> names = new ArrayList<>();
-        for (Column c : columns) {
-            names.add(c.name);
-        }
-        return names;
-    }
-
-    /** The column order CREATE TABLE ... INHERITS gives: the parents' columns, then the child's others. */
-    private List<String> inheritsOrder(Relation r) {
-        List<String> order = new ArrayList<>();
-        for (long p : r.parents) {
-            Relation parent = relations.get(p);
-            if (parent == null) {
-                return columnNames(r.columns);
-            }
-            for (Column c : parent.columns) {
-                if (!order.contains(c.name)) {
-                    order.add(c.name);
-                }
-            }
-        }
-        for (Column c : r.columns) {
-            if (!order.contains(c.name)) {
-                order.add(c.name);
-            }
-        }
-        return order;
-    }
-
-    private boolean parentGenerates(Relation r, String column) {
-        for (long p : r.parents) {
-            Relation parent = relations.get(p);
-            Column pc = parent == null ? null : parent.column(column);
-            if (pc != null && pc.generated != 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void columnOptions(Relation r, DumpObject o) {

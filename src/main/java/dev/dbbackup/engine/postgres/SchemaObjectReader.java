@@ -294,6 +294,69 @@ final class SchemaObjectReader extends CatalogReader {
         });
     }
 
+    /** Settings whose value is a list: ALTER ... SET takes them unquoted, as pg_dump writes them. */
+    private static final java.util.Set<String> LIST_SETTINGS = java.util.Set.of("search_path", "temp_tablespaces",
+            "session_preload_libraries", "local_preload_libraries", "shared_preload_libraries");
+
+    /** Stands for the target database's name in the statements the DO block runs. */
+    private static final String DATABASE_TOKEN = "__dbbackup_current_database__";
+
+    /**
+     * The dumped database's own properties (comment, privileges, ALTER DATABASE ... SET, ALTER ROLE ... IN DATABASE
+     * ... SET), which pg_dump's plain format leaves out: applied to whatever database the file is restored into, by a
+     * DO block that names current_database(), so stock psql applies them too. A property the restoring role may not
+     * set (it does not own the database, or may not alter the role) is skipped with a warning, not a failed restore.
+     */
+    void readDatabaseProperties() throws EngineException {
+        List<String> statements = new ArrayList<>();
+        String on = "DATABASE " + DATABASE_TOKEN;
+        q.forEach("database", """
+                SELECT pg_catalog.shobj_description(d.oid, 'pg_database') AS comment, d.datacl::text[] AS acl,
+                       pg_catalog.acldefault('d', d.datdba)::text[] AS defacl
+                FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()""", rs -> {
+            if (rs.getString("comment") != null) {
+                statements.add("COMMENT ON " + on + " IS " + SqlText.literal(rs.getString("comment")));
+            }
+            if (!options.noPrivileges() && rs.getArray("acl") != null) {
+                for (String grant : PostgresAcl.statements("ON " + on, null, CatalogQueries.textArray(rs, "acl"),
+                        CatalogQueries.textArray(rs, "defacl"))) {
+                    statements.add(grant.endsWith(";") ? grant.substring(0, grant.length() - 1) : grant);
+                }
+            }
+        });
+        q.forEach("database settings", """
+                SELECT CASE WHEN s.setrole = 0 THEN NULL ELSE pg_catalog.pg_get_userbyid(s.setrole) END AS role,
+                       s.setconfig::text[] AS config
+                FROM pg_catalog.pg_db_role_setting s
+                WHERE s.setdatabase = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
+                ORDER BY 1 NULLS FIRST""", rs -> {
+            String role = rs.getString("role");
+            String alter = role == null ? "ALTER " + on : "ALTER ROLE " + SqlText.ident(role) + " IN " + on;
+            for (String setting : CatalogQueries.textArray(rs, "config")) {
+                int eq = setting.indexOf('=');
+                String name = setting.substring(0, eq);
+                String value = setting.substring(eq + 1);
+                statements.add(alter + " SET " + SqlText.ident(name) + " TO "
+                        + (LIST_SETTINGS.contains(name.toLowerCase()) ? value : SqlText.literal(value)));
+            }
+        });
+        if (statements.isEmpty()) {
+            return;
+        }
+        DumpObject o = put(new DumpObject("database-properties", Kind.DATABASE_PROPERTIES, null, "current database", null));
+        StringBuilder sb = new StringBuilder("DO $dbbackup$\nDECLARE\n  statement text;\nBEGIN\n  FOREACH statement IN ARRAY ARRAY[\n");
+        List<String> literals = new ArrayList<>();
+        for (String st : statements) {
+            literals.add("    " + SqlText.literal(st));
+        }
+        sb.append(String.join(",\n", literals)).append("\n  ] LOOP\n");
+        sb.append("    statement := pg_catalog.replace(statement, ").append(SqlText.literal(DATABASE_TOKEN))
+                .append(", pg_catalog.quote_ident(pg_catalog.current_database()));\n");
+        sb.append("    BEGIN\n      EXECUTE statement;\n    EXCEPTION WHEN insufficient_privilege THEN\n");
+        sb.append("      RAISE WARNING 'not applied (%): %', SQLERRM, statement;\n    END;\n  END LOOP;\nEND\n$dbbackup$;");
+        o.add(sb.toString());
+    }
+
     void readEventTriggers() throws EngineException {
         q.forEach("event triggers", """
                 SELECT e.oid, e.evtname, e.evtevent, pg_catalog.pg_get_userbyid(e.evtowner) AS owner,

@@ -51,6 +51,9 @@ final class TableObjectReader extends CatalogReader {
                 boolean inherited = !rs.getBoolean("conislocal");
                 // An inherited NOT VALID check comes from its parent's ALTER TABLE, which recurses (partitions too).
                 if (inherited && (!r.isPartition || !rs.getBoolean("convalidated"))) {
+                    if (!r.isPartition && rs.getBoolean("convalidated")) {
+                        r.inheritedChecks.add(new String[]{name, def});
+                    }
                     alias.put(ck, key("pg_class", r.oid));
                     return;
                 }
