@@ -129,7 +129,8 @@ class PostgresFaultInjectionIT {
         PostgresSnapshot before = PostgresSnapshot.take(server, target);
 
         Process restore = start(env(server, target, "2025-11-04T03:00:00Z"), "restore",
-                dir.resolve("backups/daily/backup_daily_20251104_020000.sql.gz").toString(), "--clean", "--yes");
+                dir.resolve("backups/daily/backup_daily_20251104_020000.sql.gz").toString(), "--clean", "--yes",
+                "--from-database", source);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         boolean copying = false;
         while (!copying && System.nanoTime() < deadline && restore.isAlive()) {
@@ -201,7 +202,8 @@ class PostgresFaultInjectionIT {
         try {
             blocked = Cli.run(dir, Map.of("DATABASE_URL", asOther, "BACKUP_DIR", "./backups-b", "DBBACKUP_NOW", "2025-11-04T02:05:00Z"),
                     "backup", "--type", "daily");
-            restore = Cli.run(dir, Map.of("DATABASE_URL", asOwner, "BACKUP_DIR", "./backups-c"), "restore", "latest", "--clean", "--yes");
+            restore = Cli.run(dir, Map.of("DATABASE_URL", asOwner, "BACKUP_DIR", "./backups-c"), "restore", "latest", "--clean", "--yes",
+                    "--from-database", neighbour);
             other = Cli.run(dir, Map.of("DATABASE_URL", "postgresql://postgres:other-secret-pw" + base + neighbour, "BACKUP_DIR",
                     "./backups-d", "DBBACKUP_NOW", "2025-11-04T02:05:00Z"), "backup", "--type", "daily");
             assertTrue(holder.isAlive(), "the holder was running all along");
