@@ -186,7 +186,7 @@ class SqliteFaultInjectionIT {
         assertEquals(0, Cli.run(dir, big, "backup", "--type", "daily").exitCode());
         String before = SqliteBackupCliIT.sha256(dir.resolve("app.db"));
 
-        Process restore = start(env(), "restore", "latest", "--clean", "--yes");
+        Process restore = start(env(), "restore", "latest", "--clean", "--yes", "--from-database", "big.db");
         awaitFile(dir, ".app.db", 5_000_000);
         restore.destroyForcibly().waitFor();
 
@@ -233,7 +233,8 @@ class SqliteFaultInjectionIT {
         try {
             // The same file by its absolute path, from another folder: the lock follows the database, not the spelling.
             blocked = Cli.run(dir, env("DATABASE_URL", "sqlite:///" + dir.resolve("big.db"), "BACKUP_DIR", "./backups-b"), "backup");
-            restore = Cli.run(dir, env("DATABASE_URL", "sqlite:///./big.db", "BACKUP_DIR", "./backups-c"), "restore", "latest", "--clean", "--yes");
+            restore = Cli.run(dir, env("DATABASE_URL", "sqlite:///./big.db", "BACKUP_DIR", "./backups-c"), "restore", "latest", "--clean", "--yes",
+                    "--from-database", "app.db");
             other = Cli.run(dir, env("BACKUP_DIR", "./backups-d"), "backup");
             assertEquals(bigBefore, SqliteBackupCliIT.sha256(dir.resolve("big.db")), "the refused restore left the database as it was");
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("big.db")); Statement s = c.createStatement()) {
