@@ -259,7 +259,7 @@ public final class PostgresSnapshot {
         if (major >= 13) {
             put(c, schema, "cloned trigger", "SELECT tg.tgrelid::regclass::text || '.' || tg.tgname, tg.tgenabled::text FROM pg_trigger tg"
                     + " JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + USER_SCHEMA
-                    + " AND tg.tgparentid <> 0");
+                    + " AND tg.tgparentid <> 0 AND NOT tg.tgisinternal");
         }
         if (major >= 14) {
             put(c, schema, "column compression", "SELECT a.attrelid::regclass::text || '.' || a.attname, a.attcompression::text FROM pg_attribute a"
