@@ -58,10 +58,11 @@ class ForeignFilesCliIT {
 
     @Test
     void anotherUsersNewerBackupIsNotRestoredAsLatestWithoutForce() throws Exception {
-        Cli.Result backup = Cli.run(app, env("DBBACKUP_NOW", "2030-01-01T01:00:00Z"), "backup", "--type", "daily");
+        Cli.Result backup = Cli.run(app, env("DBBACKUP_NOW", "2026-01-01T01:00:00Z"), "backup", "--type", "daily");
         assertEquals(0, backup.exitCode(), backup::toString);
-        Path ours = app.resolve("backups/daily/backup_daily_20300101_010000.sql.gz");
-        Path planted = app.resolve("backups/daily/backup_daily_20300102_010000.sql.gz");
+        // In the past: 'latest' never takes a backup dated after now (ClockJumpDrillIT).
+        Path ours = app.resolve("backups/daily/backup_daily_20260101_010000.sql.gz");
+        Path planted = app.resolve("backups/daily/backup_daily_20260102_010000.sql.gz");
         // The other user's files, 0600 and theirs (what that user can write into a folder it owns); a real attacker would
         // change the content too: the owner is what must count.
         Files.copy(ours, planted);

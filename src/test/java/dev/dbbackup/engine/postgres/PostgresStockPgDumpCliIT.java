@@ -72,7 +72,13 @@ class PostgresStockPgDumpCliIT {
         server.psql(byPsql, List.of("-f", forPsql.toString()));
         PostgresSnapshot reference = PostgresSnapshot.take(server, byPsql);
         PostgresSnapshot original = PostgresSnapshot.take(server, source);
-        assertEquals(original.rows, reference.rows);
+        // pg_dump's CREATE TABLE ... INHERITS reorders the columns of a child that joined its parent with ALTER TABLE
+        // ... INHERIT (our dumper keeps them: PostgresInheritanceIT), so that table's row text is compared by psql's copy.
+        java.util.Map<String, String> sourceRows = new java.util.TreeMap<>(original.rows);
+        java.util.Map<String, String> psqlRows = new java.util.TreeMap<>(reference.rows);
+        sourceRows.remove("ext.late_child");
+        psqlRows.remove("ext.late_child");
+        assertEquals(sourceRows, psqlRows);
 
         List<Path> files = List.of(gzip("restrict.sql.gz", withRestrict), plain("restrict.sql", withRestrict),
                 gzip("older.sql.gz", older), plain("older.sql", older));
