@@ -87,7 +87,8 @@ public final class PostgresSnapshot {
                 + " || ' ' || coalesce((SELECT collname FROM pg_collation WHERE oid = a.attcollation), '')"
                 + " || ' stats ' || coalesce(a.attstattarget::int, -1) || ' storage ' || a.attstorage::text"
                 + (major >= 14 ? " || CASE WHEN a.attcompression::text <> '' THEN ' compression ' || a.attcompression::text ELSE '' END" : "")
-                + " || ' options ' || coalesce(a.attoptions::text, '') || ' local ' || a.attislocal || ' inherited ' || a.attinhcount"
+                // 15.20 and later stamp an internal pg_attver option on new columns; pg_dump leaves it out, so do we.
+                + " || ' options ' || coalesce((SELECT array_agg(o ORDER BY o) FROM unnest(a.attoptions) o WHERE o NOT LIKE 'pg_attver=%')::text, '') || ' local ' || a.attislocal || ' inherited ' || a.attinhcount"
                 + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
                 + " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
                 + " WHERE " + USER_SCHEMA + " AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped");
