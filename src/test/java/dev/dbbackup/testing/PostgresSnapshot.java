@@ -134,7 +134,7 @@ public final class PostgresSnapshot {
                 + (major >= 17 ? " || ' ' || s.subfailover" : "")
                 + " FROM pg_subscription s WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())");
         put(c, schema, "database", "SELECT 'properties', coalesce(shobj_description(d.oid, 'pg_database'), '') || ' '"
-                + " || coalesce((SELECT string_agg(x::text, ',' ORDER BY x::text) FROM unnest(d.datacl) x), '')"
+                + " || coalesce((SELECT string_agg(x::text, ',' ORDER BY x::text) FROM unnest(coalesce(d.datacl, acldefault('d', d.datdba))) x), '')"
                 + " || ' ' || coalesce((SELECT string_agg(coalesce(pg_get_userbyid(nullif(s.setrole, 0)), '*') || ':' || s.setconfig::text, ','"
                 + "   ORDER BY s.setrole) FROM pg_db_role_setting s WHERE s.setdatabase = d.oid), '')"
                 + " FROM pg_database d WHERE d.datname = current_database()");
@@ -177,7 +177,10 @@ public final class PostgresSnapshot {
                 + " JOIN pg_class c ON c.oid = a.attrelid"
                 + " LEFT JOIN pg_init_privs ip ON ip.objoid = a.attrelid AND ip.classoid = 'pg_class'::regclass AND ip.objsubid = a.attnum"
                 + " WHERE c.relnamespace = 'pg_catalog'::regnamespace AND a.attnum > 0 AND a.attacl IS DISTINCT FROM ip.initprivs");
-        put(c, acls, "language", "SELECT l.lanname, l.lanacl::text FROM pg_language l WHERE l.lanacl IS NOT NULL");
+        // An ACL spelled out as its default (in any order) is no ACL, as for relations above.
+        put(c, acls, "language", "SELECT l.lanname, l.lanacl::text FROM pg_language l WHERE l.lanacl IS NOT NULL"
+                + " AND (SELECT array_agg(x::text ORDER BY x::text) FROM unnest(l.lanacl) x)"
+                + " <> (SELECT array_agg(x::text ORDER BY x::text) FROM unnest(acldefault('l', l.lanowner)) x)");
         put(c, acls, "schema", "SELECT n.nspname, n.nspacl::text FROM pg_namespace n WHERE " + USER_SCHEMA
                 + " AND n.nspacl <> acldefault('n', n.nspowner)");
         put(c, acls, "type", "SELECT t.oid::regtype::text, t.typacl::text FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"

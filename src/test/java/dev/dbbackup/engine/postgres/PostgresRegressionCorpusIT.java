@@ -48,7 +48,11 @@ class PostgresRegressionCorpusIT {
      * (the suite's COMMENT ON SUBSCRIPTION outlives it; pg_identify_object names no object) and shell operators (an
      * operator named only as another's COMMUTATOR or NEGATOR that was dropped; pg_dump skips them too).
      */
-    private static final Pattern IRREPRODUCIBLE = Pattern.compile("\\Acomment null:|\\Aschema operator [^\\n]*:\\n    source: - [^\\n]*\\n    target: null\\z");
+    // A foreign key cloned onto a partition is named by the server when the partition is attached or created; a script
+    // (ours or pg_dump's) cannot choose that name, so such a key is compared by its parent's (which carries the definition).
+    private static final Pattern IRREPRODUCIBLE = Pattern.compile("\\Acomment null:|\\Aschema operator [^\\n]*:\\n    source: - [^\\n]*\\n    target: null\\z"
+            + "|\\Aschema constraint [^\\n]*:\\n    source: (null|f FOREIGN KEY [^\\n]* local false inherited [1-9][0-9]*)\\n"
+            + "    target: (null|f FOREIGN KEY [^\\n]* local false inherited [1-9][0-9]*)\\z");
 
     private PostgresServer server;
     private Path work;
@@ -108,7 +112,8 @@ class PostgresRegressionCorpusIT {
      * The comparison is not blind: a stock pg_dump | psql round trip loses what pg_dump's plain format cannot carry,
      * and the comparison reports exactly that. Inheritance children whose columns came to the parent later (or that
      * joined it with INHERIT) get the inherited columns first (pg_dump's CREATE TABLE … INHERITS), which changes their
-     * rows' text too; the foreign keys that partitions inherit are renamed by the server when they are cloned again.
+     * rows' text too. (The foreign keys that partitions inherit, renamed by the server when they are cloned again, are
+     * left out of every comparison: see IRREPRODUCIBLE.)
      */
     @Test
     void theComparisonReportsWhatAPgDumpRoundTripLoses() throws IOException {
@@ -127,8 +132,6 @@ class PostgresRegressionCorpusIT {
         reordered.forEach(t -> expected.add("schema column " + t));
         Stream.of("b_star", "c_star", "d_star", "e_star", "f_star", "test_type_diff2_c1", "test_type_diff2_c2", "test_type_diff_c")
                 .forEach(t -> expected.add("rows public." + t));
-        Stream.of("fkpart4.dropfk", "public.fk_partitioned_fk_4", "public.fk_partitioned_fk_4_1", "public.fk_partitioned_fk_4_2")
-                .forEach(t -> expected.add("schema constraint " + t));
         assertEquals(expected, found.snapshotObjects(), () -> "catalog differences after a pg_dump round trip\n" + found.describe());
     }
 
